@@ -1,0 +1,43 @@
+package parley.kv;
+
+/**
+ * The limits of the key-value state machine. Every replica of a group must use the same values for
+ * the replicated ones (marked below), or replicas would answer the same command differently.
+ *
+ * @param txnOpsMax the most compares, success ops or failure ops one transaction may carry (etcd's
+ *     {@code --max-txn-ops}, default 128); replicated
+ * @param txnDepthMax how deeply transactions may nest; replicated
+ * @param leaseTtlSecondsMin grants below this TTL are raised to it (etcd derives it from the
+ *     election timeout); replicated
+ * @param leaseTtlSecondsMax grants above this TTL fail (etcd's {@code MaxLeaseTTL}); replicated
+ * @param watchBatchEventsMax a watch response carries at most this many events, unless a single
+ *     revision alone has more (revisions are never split); local
+ * @param watchPendingEventsMax events buffered for one watcher before it falls back to catching up
+ *     from history, so a slow reader cannot grow memory without bound; local
+ * @param watchersMax the most watchers one replica serves at once; local
+ */
+public record KvConfig(int txnOpsMax, int txnDepthMax, long leaseTtlSecondsMin, long leaseTtlSecondsMax,
+        int watchBatchEventsMax, int watchPendingEventsMax, int watchersMax) {
+    public KvConfig {
+        require(txnOpsMax >= 1, "txnOpsMax >= 1");
+        require(txnDepthMax >= 1 && txnDepthMax <= KvCodec.TXN_DEPTH_MAX, "1 <= txnDepthMax <= " + KvCodec.TXN_DEPTH_MAX);
+        require(leaseTtlSecondsMin >= 1, "leaseTtlSecondsMin >= 1");
+        require(leaseTtlSecondsMax >= leaseTtlSecondsMin, "leaseTtlSecondsMax >= leaseTtlSecondsMin");
+        // Deadlines are kept in nanoseconds; a larger TTL would overflow a long.
+        require(leaseTtlSecondsMax <= 9_000_000_000L, "leaseTtlSecondsMax <= 9e9 (etcd's MaxLeaseTTL)");
+        require(watchBatchEventsMax >= 1, "watchBatchEventsMax >= 1");
+        require(watchPendingEventsMax >= watchBatchEventsMax, "watchPendingEventsMax >= watchBatchEventsMax");
+        require(watchersMax >= 1, "watchersMax >= 1");
+    }
+
+    /** etcd's defaults where etcd has them. */
+    public static KvConfig defaults() {
+        return new KvConfig(128, 8, 1, 9_000_000_000L, 1000, 10_000, 100_000);
+    }
+
+    private static void require(boolean condition, String rule) {
+        if (!condition) {
+            throw new IllegalArgumentException("invalid kv config: " + rule);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package parley.kv;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import parley.core.Check;
+
+/**
+ * The multi-version key-value history at the heart of the state machine, with etcd's revision model.
+ *
+ * <p>The store has one cluster-wide revision, starting at 1 for the empty store. A write transaction
+ * ({@link #beginWrite()} .. {@link #endWrite()}) that changes anything raises it by exactly one; its
+ * changes share that main revision and are told apart by sub-revision. A transaction that changes
+ * nothing leaves the revision alone, as in etcd. Each key carries its create revision, mod revision
+ * and version; a delete ends the key's generation, so the next put starts again at version 1 with a
+ * new create revision.
+ *
+ * <p>Every change is kept, so reads at a past revision see the past, until {@link #compact} drops what
+ * no read at or above the compact revision can need. Reads below the compact revision then fail.
+ *
+ * <p>The store knows nothing of leases beyond the lease id stored in each version, nor of commands:
+ * {@code KvApplier} gives them their etcd meaning on top. Committed revisions are announced to one
+ * listener, this replica's {@link WatchHub}.
+ */
+public final class MvccStore {
+    /** Receives what the store commits. Called synchronously, on the applying caller. */
+    interface Listener {
+        /** Revision {@code revision} committed with {@code events}, in sub-revision order, prevKv set. */
+        void onCommitted(long revision, List<Event> events);
+
+        /** The whole state was replaced by a snapshot; anything derived from it must be rebuilt. */
+        void onReset();
+    }
+
+    private static final Listener NO_LISTENER = new Listener() {
+        @Override
+        public void onCommitted(long revision, List<Event> events) {}
+
+        @Override
+        public void onReset() {}
+    };
+
+    /** The first revision, that of the empty store. */
+    public static final long REVISION_INITIAL = 1;
+
+    private TreeMap<Bytes, KeyHistory> keys = new TreeMap<>();
+    private TreeMap<Revision, Mutation> history = new TreeMap<>();
+    private long revision = REVISION_INITIAL;
+    private long compactRevision = 0;
+    private Listener listener = NO_LISTENER;
+
+    private boolean writing;
+    private final ArrayList<Event> writeEvents = new ArrayList<>();
+
+    /** Sets the one listener told of commits and resets. */
+    void listener(Listener newListener) {
+        listener = newListener == null ? NO_LISTENER : newListener;
+    }
+
+    /** The revision of the last committed change (1 when nothing was ever written). */
+    public long revision() {
+        return revision;
+    }
+
+    /** The revision history was last compacted to; 0 before the first compaction. */
+    public long compactRevision() {
+        return compactRevision;
+    }
+
+    /** The number of keys that exist now. */
+    public long liveKeyCount() {
+        long count = 0;
+        for (KeyHistory key : keys.values()) {
+            if (key.live() != null) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The number of stored changes, live or historical; the size that compaction bounds. */
+    public int historySize() {
+        return history.size();
+    }
+
+    /**
+     * The revision reads see: the current one, or inside a write transaction that already changed
+     * something, the one it will commit as, so that later ops of a transaction see earlier writes.
+     */
+    public long readRevision() {
+        return writing && !writeEvents.isEmpty() ? revision + 1 : revision;
+    }
+
+    /** The live version of {@code key} at {@code atRevision}, or null. The revision must be readable. */
+    public KeyValue get(Bytes key, long atRevision) {
+        checkReadable(atRevision);
+        KeyHistory history = keys.get(key);
+        return history == null ? null : history.liveAt(atRevision);
+    }
+
+    /** The live version of {@code key} at the read revision, or null. */
+    public KeyValue get(Bytes key) {
+        KeyHistory history = keys.get(key);
+        return history == null ? null : history.live();
+    }
+
+    /**
+     * The live versions in {@code range} at {@code atRevision}, in key order, at most
+     * {@code limit} of them (0 or less: all), and how many there were in total.
+     */
+    public Slice range(KeyRange range, long atRevision, long limit) {
+        checkReadable(atRevision);
+        boolean latest = atRevision == readRevision();
+        ArrayList<KeyValue> kvs = new ArrayList<>();
+        long count = 0;
+        for (KeyHistory key : range.slice(keys).values()) {
+            KeyValue kv = latest ? key.live() : key.liveAt(atRevision);
+            if (kv != null) {
+                count++;
+                if (limit <= 0 || kvs.size() < limit) {
+                    kvs.add(kv);
+                }
+            }
+        }
+        return new Slice(kvs, count);
+    }
+
+    /** Some versions of a range, and how many the range held in total. */
+    public record Slice(List<KeyValue> kvs, long count) {
+        public Slice {
+            kvs = Collections.unmodifiableList(kvs);
+        }
+    }
+
+    private void checkReadable(long atRevision) {
+        Check.that(atRevision >= compactRevision && atRevision <= readRevision(),
+                "read at %d lies within the readable revisions [%d, %d]", atRevision, compactRevision,
+                readRevision());
+    }
+
+    /** Opens a write transaction; its changes commit together at the next revision. */
+    void beginWrite() {
+        Check.that(!writing, "write transactions do not nest");
+        Check.that(writeEvents.isEmpty(), "no changes are pending outside a write transaction");
+        writing = true;
+    }
+
+    /** Writes {@code key}; returns the version it replaced, or null when the key did not exist. */
+    KeyValue put(Bytes key, Bytes value, long lease) {
+        Check.that(writing, "put happens inside a write transaction");
+        Check.that(!key.isEmpty(), "keys are not empty");
+        long main = revision + 1;
+        KeyHistory keyHistory = keys.computeIfAbsent(key, unused -> new KeyHistory());
+        KeyValue previous = keyHistory.live();
+        long createRevision = previous == null ? main : previous.createRevision();
+        long version = previous == null ? 1 : previous.version() + 1;
+        record(keyHistory, Event.Type.PUT, new KeyValue(key, createRevision, main, version, value, lease), previous);
+        return previous;
+    }
+
+    /** Deletes {@code key}; returns the deleted version, or null (changing nothing) when it did not exist. */
+    KeyValue delete(Bytes key) {
+        Check.that(writing, "delete happens inside a write transaction");
+        KeyHistory keyHistory = keys.get(key);
+        KeyValue previous = keyHistory == null ? null : keyHistory.live();
+        if (previous != null) {
+            record(keyHistory, Event.Type.DELETE, KeyValue.tombstone(key, revision + 1), previous);
+        }
+        return previous;
+    }
+
+    private void record(KeyHistory keyHistory, Event.Type type, KeyValue kv, KeyValue previous) {
+        Mutation mutation = new Mutation(new Revision(revision + 1, writeEvents.size()), type, kv);
+        keyHistory.append(mutation);
+        Mutation replaced = history.put(mutation.revision(), mutation);
+        Check.that(replaced == null, "each revision holds one change: %s", mutation.revision());
+        writeEvents.add(new Event(type, kv, previous));
+    }
+
+    /** Closes the write transaction; returns the revision now current (raised by one if anything changed). */
+    long endWrite() {
+        Check.that(writing, "endWrite closes an open write transaction");
+        writing = false;
+        if (writeEvents.isEmpty()) {
+            return revision;
+        }
+        revision++;
+        List<Event> events = List.copyOf(writeEvents);
+        writeEvents.clear();
+        listener.onCommitted(revision, events);
+        return revision;
+    }
+
+    /**
+     * Drops history below {@code newCompactRevision}, keeping for each key the version current at it.
+     * Callers check the revision first: it must be above the current compact revision and at most the
+     * current revision.
+     */
+    void compact(long newCompactRevision) {
+        Check.that(!writing, "compaction happens between write transactions");
+        Check.that(newCompactRevision > compactRevision && newCompactRevision <= revision,
+                "compaction to %d moves forward within (%d, %d]", newCompactRevision, compactRevision, revision);
+        Iterator<KeyHistory> each = keys.values().iterator();
+        while (each.hasNext()) {
+            KeyHistory key = each.next();
+            key.compact(newCompactRevision, dropped -> history.remove(dropped.revision()));
+            if (key.isEmpty()) {
+                each.remove();
+            }
+        }
+        compactRevision = newCompactRevision;
+    }
+
+    /** The stored changes with main revision in {@code [fromRevision, toRevision]}, in order. */
+    NavigableMap<Revision, Mutation> changes(long fromRevision, long toRevision) {
+        if (fromRevision > toRevision) {
+            return Collections.emptyNavigableMap();
+        }
+        return Collections.unmodifiableNavigableMap(
+                history.subMap(Revision.first(fromRevision), true, Revision.first(toRevision + 1), false));
+    }
+
+    /** The version a stored change replaced, or null when there was none or it was compacted away. */
+    KeyValue previousOf(Mutation mutation) {
+        KeyHistory key = keys.get(mutation.kv().key());
+        return key == null ? null : key.liveBefore(mutation.revision());
+    }
+
+    /** Every stored change in revision order, for the snapshot. */
+    Iterable<Mutation> allChanges() {
+        return Collections.unmodifiableCollection(history.values());
+    }
+
+    /** Every live version in key order. */
+    Iterable<KeyValue> liveValues() {
+        ArrayList<KeyValue> live = new ArrayList<>();
+        for (Map.Entry<Bytes, KeyHistory> entry : keys.entrySet()) {
+            KeyValue kv = entry.getValue().live();
+            if (kv != null) {
+                live.add(kv);
+            }
+        }
+        return live;
+    }
+
+    /**
+     * Replaces the whole state with a history read from a snapshot, then tells the listener.
+     *
+     * @param changes the retained changes in revision order
+     */
+    void reset(long newRevision, long newCompactRevision, List<Mutation> changes) {
+        Check.that(!writing, "restore happens between write transactions");
+        TreeMap<Bytes, KeyHistory> newKeys = new TreeMap<>();
+        TreeMap<Revision, Mutation> newHistory = new TreeMap<>();
+        for (Mutation change : changes) {
+            Check.that(change.revision().main() <= newRevision, "snapshot changes lie at or below its revision");
+            newKeys.computeIfAbsent(change.kv().key(), unused -> new KeyHistory()).append(change);
+            newHistory.put(change.revision(), change);
+        }
+        keys = newKeys;
+        history = newHistory;
+        revision = newRevision;
+        compactRevision = newCompactRevision;
+        listener.onReset();
+    }
+}

@@ -1,0 +1,236 @@
+package parley.kv;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import parley.core.Check;
+
+/**
+ * The watches of one replica. Watches are local: they are not replicated and not in snapshots; a
+ * client that loses its replica re-watches elsewhere from the last revision it saw.
+ *
+ * <p>Designed for one caller that both applies and watches, with no callbacks into the runtime:
+ * the hub hears each committed revision from the store, buffers the events its watchers want, and
+ * hands out messages when the runtime calls {@link #drain()} (after each apply, or each batch of
+ * applies). A watch starting in the past first replays history from the store, a bounded chunk per
+ * drain, then joins the live stream; the switch is seamless because both read the same revisions
+ * and a watcher tracks the next revision it owes. Events of one revision always travel together.
+ *
+ * <p>A watcher whose undrained events exceed {@link KvConfig#watchPendingEventsMax()} drops its
+ * buffer and catches up from history instead, as etcd's "victim" watchers do; if compaction overtakes
+ * it meanwhile, it is canceled with the compact revision, like any watch that starts too far back.
+ */
+public final class WatchHub {
+    private final MvccStore store;
+    private final KvConfig config;
+    private final TreeMap<Long, Watcher> watchers = new TreeMap<>();
+    /** Created and canceled notices, in the order they happened, waiting for the next drain. */
+    private final List<WatchResponse> notices = new ArrayList<>();
+    private long watchIdNext = 1;
+
+    /** Creates the hub and makes it the one listener of {@code store}'s commits. */
+    WatchHub(MvccStore store, KvConfig config) {
+        this.store = store;
+        this.config = config;
+        store.listener(new MvccStore.Listener() {
+            @Override
+            public void onCommitted(long revision, List<Event> events) {
+                deliver(revision, events);
+            }
+
+            @Override
+            public void onReset() {
+                rewind();
+            }
+        });
+    }
+
+    /**
+     * Starts a watch and returns its id (unique in this hub). The created notice, and a cancel when
+     * the start revision is compacted or the hub is full, arrive with the next {@link #drain()}.
+     */
+    public long watch(WatchRequest request) {
+        long id = watchIdNext++;
+        notices.add(WatchResponse.created(id, store.revision()));
+        if (watchers.size() >= config.watchersMax()) {
+            notices.add(WatchResponse.canceled(id, store.revision(), "parley: too many watchers"));
+            return id;
+        }
+        long start = request.startRevision() == 0 ? store.revision() + 1 : request.startRevision();
+        Watcher watcher = new Watcher(id, request, start);
+        // A watch starting after the current revision has no history to replay; it just waits.
+        watcher.synced = start > store.revision();
+        watchers.put(id, watcher);
+        return id;
+    }
+
+    /** Ends a watch; its cancel notice arrives with the next drain. Returns false when unknown. */
+    public boolean cancel(long watchId) {
+        if (watchers.remove(watchId) == null) {
+            return false;
+        }
+        notices.add(WatchResponse.canceled(watchId, store.revision(), ""));
+        return true;
+    }
+
+    /**
+     * Everything ready to send: notices first, then per watcher (by id) its buffered live events, or
+     * for a watcher still catching up one more chunk of history. Responses carry at most
+     * {@link KvConfig#watchBatchEventsMax()} events unless one revision alone has more.
+     */
+    public List<WatchResponse> drain() {
+        List<WatchResponse> out = new ArrayList<>(notices);
+        notices.clear();
+        List<Long> compacted = new ArrayList<>();
+        for (Watcher watcher : watchers.values()) {
+            if (!watcher.synced && !catchUp(watcher, out)) {
+                compacted.add(watcher.id);
+            }
+            if (watcher.synced) {
+                flush(watcher, out);
+            }
+        }
+        compacted.forEach(watchers::remove);
+        return out;
+    }
+
+    /** Whether some watcher is still replaying history, so the runtime should drain again soon. */
+    public boolean catchingUp() {
+        for (Watcher watcher : watchers.values()) {
+            if (!watcher.synced) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A progress notice for each watcher that has been sent everything up to the current revision
+     * (etcd's progress notify); call right after {@link #drain()}. Watchers still catching up get none,
+     * as a progress revision promises that no older event is still to come.
+     */
+    public List<WatchResponse> progress() {
+        List<WatchResponse> out = new ArrayList<>();
+        for (Watcher watcher : watchers.values()) {
+            progressOf(watcher).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** A progress notice for one watcher, if it is up to date (see {@link #progress()}). */
+    public Optional<WatchResponse> progress(long watchId) {
+        Watcher watcher = watchers.get(watchId);
+        return watcher == null ? Optional.empty() : progressOf(watcher);
+    }
+
+    private Optional<WatchResponse> progressOf(Watcher watcher) {
+        if (!watcher.synced || watcher.bufferedEvents > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(WatchResponse.progress(watcher.id, store.revision()));
+    }
+
+    /** The ids of the active watches, ascending. */
+    public List<Long> watchIds() {
+        return List.copyOf(watchers.keySet());
+    }
+
+    /** Hands a committed revision to every synced watcher that wants some of it. */
+    private void deliver(long revision, List<Event> events) {
+        for (Watcher watcher : watchers.values()) {
+            if (!watcher.synced || revision < watcher.nextRevision) {
+                continue;
+            }
+            Check.that(revision == watcher.nextRevision, "watch %d gets revision %d gap-free, expected %d",
+                    watcher.id, revision, watcher.nextRevision);
+            List<Event> wanted = watcher.select(events);
+            if (!wanted.isEmpty()) {
+                watcher.buffer(wanted);
+            }
+            watcher.nextRevision = revision + 1;
+            if (watcher.bufferedEvents > config.watchPendingEventsMax()) {
+                watcher.fallBehind();
+            }
+        }
+    }
+
+    /** The history under the watchers was replaced: every watcher re-reads from its position. */
+    private void rewind() {
+        for (Watcher watcher : watchers.values()) {
+            watcher.fallBehind();
+        }
+    }
+
+    /**
+     * Replays one chunk of history to {@code watcher}: whole revisions, packed as {@link #flush}
+     * packs live ones, until the batch is full or a scan budget is spent. Returns false when the
+     * watcher's position was compacted away; it is then canceled with the compact revision.
+     */
+    private boolean catchUp(Watcher watcher, List<WatchResponse> out) {
+        if (watcher.nextRevision < store.compactRevision()) {
+            out.add(WatchResponse.compacted(watcher.id, store.revision(), store.compactRevision()));
+            return false;
+        }
+        int batchMax = config.watchBatchEventsMax();
+        long scanBudget = 16L * batchMax;
+        long scanned = 0;
+        List<Event> batch = new ArrayList<>();
+        Iterator<Mutation> changes = store.changes(watcher.nextRevision, store.revision()).values().iterator();
+        Mutation next = changes.hasNext() ? changes.next() : null;
+        boolean stopped = false;
+        while (next != null && !stopped) {
+            long revision = next.revision().main();
+            List<Event> group = new ArrayList<>();
+            while (next != null && next.revision().main() == revision) {
+                scanned++;
+                selectReplayed(watcher, next, group);
+                next = changes.hasNext() ? changes.next() : null;
+            }
+            if (!batch.isEmpty() && batch.size() + group.size() > batchMax) {
+                watcher.nextRevision = revision; // this revision opens the next chunk
+                stopped = true;
+            } else {
+                batch.addAll(group);
+                watcher.nextRevision = revision + 1;
+                stopped = batch.size() >= batchMax || scanned >= scanBudget;
+            }
+        }
+        if (next == null && (!stopped || watcher.nextRevision > store.revision())) {
+            // History is exhausted: from here on the watcher takes revisions as they commit. A
+            // watch that starts in the future keeps its later start.
+            watcher.nextRevision = Math.max(watcher.nextRevision, store.revision() + 1);
+            watcher.synced = true;
+        }
+        if (!batch.isEmpty()) {
+            out.add(WatchResponse.events(watcher.id, store.revision(), batch));
+        }
+        return true;
+    }
+
+    /** Adds the event of a stored change to {@code group} if the watcher wants it. */
+    private void selectReplayed(Watcher watcher, Mutation change, List<Event> group) {
+        Event event = new Event(change.type(), change.kv(), null);
+        if (watcher.request.wants(event)) {
+            group.add(watcher.request.prevKv() ? new Event(change.type(), change.kv(), store.previousOf(change)) : event);
+        }
+    }
+
+    /** Packs the buffered revisions into responses, never splitting a revision. */
+    private void flush(Watcher watcher, List<WatchResponse> out) {
+        List<Event> batch = new ArrayList<>();
+        for (List<Event> revisionEvents : watcher.buffered) {
+            if (!batch.isEmpty() && batch.size() + revisionEvents.size() > config.watchBatchEventsMax()) {
+                out.add(WatchResponse.events(watcher.id, store.revision(), batch));
+                batch = new ArrayList<>();
+            }
+            batch.addAll(revisionEvents);
+        }
+        if (!batch.isEmpty()) {
+            out.add(WatchResponse.events(watcher.id, store.revision(), batch));
+        }
+        watcher.buffered.clear();
+        watcher.bufferedEvents = 0;
+    }
+}
