@@ -1,0 +1,202 @@
+package parley.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import parley.harness.RaftKvSimulation;
+import parley.harness.RunSpec;
+import parley.harness.SeedOutcome;
+import parley.harness.SimSuite;
+import parley.sim.Trace;
+import parley.sim.nemesis.FaultKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code parley sim}: runs the Raft KV store in the deterministic simulator under injected faults,
+ * one run per seed, and checks each: invariants during the run, linearizability of the client
+ * history, agreement of the replicas, and progress after the heal.
+ */
+@Command(
+        name = "sim",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a simulated Raft KV cluster under injected faults, one deterministic run per seed,",
+            "and checks every run (invariants, linearizability, replica agreement, liveness after heal).",
+            "Exit 0 only when every seed passes; a failure prints the command that replays it."
+        })
+final class SimCommand implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "5", description = "Servers in the cluster (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--seeds", defaultValue = "1..20", description = "Seeds to run: 7, 1..500 or 1,5,9 (default ${DEFAULT-VALUE}).")
+    String seeds;
+
+    @Option(names = "--ops", defaultValue = "1000", description = "Client operations per seed (default ${DEFAULT-VALUE}).")
+    int ops;
+
+    @Option(names = "--clients", defaultValue = "5", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--faults", defaultValue = "all", description = "Faults to inject: all, none, or a comma list of: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).",
+            completionCandidates = FaultNames.class)
+    String faults;
+
+    @Option(names = "--fault-interval-ms", defaultValue = "500", description = "Mean time between injected faults (default ${DEFAULT-VALUE}).")
+    long faultIntervalMs;
+
+    @Option(names = "--trace", description = "Print the event-by-event timeline of the run (one seed only).")
+    boolean trace;
+
+    @Option(names = "--trace-file", paramLabel = "FILE", description = "Write the timeline to FILE instead of standard output (one seed only).")
+    Path traceFile;
+
+    @Option(names = "--save-history", paramLabel = "DIR", description = "Write each seed's client history to DIR/seed-N.jsonl (checkable with 'parley check').")
+    Path historyDir;
+
+    @Option(names = "--threads", description = "Seeds run in parallel (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--fail-fast", description = "Stop at the first failing seed.")
+    boolean failFast;
+
+    @Option(names = "--quiet", description = "Print only failures, progress every 50 seeds, and the summary.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        List<Long> seedList = SeedRange.parse(seeds);
+        RunSpec spec = spec();
+        if (trace || traceFile != null) {
+            if (seedList.size() != 1) throw new UserError("--trace replays one seed; give --seeds N");
+            return replay(spec, seedList.get(0));
+        }
+        if (historyDir != null) Files.createDirectories(historyDir);
+        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (threadCount < 1 || threadCount > 256) throw new UserError("--threads must be in 1..256, got " + threadCount);
+        return runSuite(spec, seedList, threadCount);
+    }
+
+    private RunSpec spec() {
+        try {
+            return RunSpec.defaults().withNodes(nodes).withClients(clients).withOps(ops)
+                    .withFaults(parseFaults(faults)).withFaultIntervalMs(faultIntervalMs);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    static Set<FaultKind> parseFaults(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("all")) return EnumSet.allOf(FaultKind.class);
+        if (t.equals("none") || t.isEmpty()) return EnumSet.noneOf(FaultKind.class);
+        Set<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
+        for (String name : t.split(",")) {
+            String n = name.strip().replace('-', '_').toUpperCase(Locale.ROOT);
+            try {
+                kinds.add(FaultKind.valueOf(n));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--faults: unknown fault '" + name.strip() + "'; known: all, none, " + String.join(", ", new FaultNames()));
+            }
+        }
+        return kinds;
+    }
+
+    private int replay(RunSpec spec, long seed) throws IOException {
+        PrintStream out = System.out;
+        PrintWriter file = traceFile == null ? null
+                : new PrintWriter(Files.newBufferedWriter(traceFile, StandardCharsets.UTF_8));
+        try {
+            Trace sink = file != null ? Trace.to(file::println) : Trace.to(out::println);
+            RaftKvSimulation.Run run = new RaftKvSimulation(spec).runRecorded(seed, sink);
+            if (historyDir != null) saveHistory(seed, run);
+            SeedOutcome outcome = run.outcome();
+            if (file != null) out.println("trace written to " + traceFile);
+            printHeader(out);
+            printRow(out, outcome);
+            if (outcome.verdict().failed()) out.println("  " + outcome.detail().replace("\n", "\n  "));
+            return outcome.verdict().failed() ? 1 : 0;
+        } finally {
+            if (file != null) file.close();
+        }
+    }
+
+    private int runSuite(RunSpec spec, List<Long> seedList, int threadCount) {
+        PrintStream out = System.out;
+        out.printf("parley sim: %d nodes, %d clients, %d ops, faults %s, %d seed(s) on %d thread(s)%n",
+                spec.nodes(), spec.clients(), spec.opsTotal(), faults, seedList.size(), threadCount);
+        if (!quiet) printHeader(out);
+        List<SeedOutcome> failures = new ArrayList<>();
+        long[] wallNs = new long[seedList.size()];
+        int[] done = {0};
+        long startNs = System.nanoTime();
+        new SimSuite(spec, threadCount).run(seedList, failFast, outcome -> {
+            wallNs[done[0]++] = outcome.wallNs();
+            boolean failed = outcome.verdict().failed();
+            if (failed) failures.add(outcome);
+            if (!quiet || failed) {
+                printRow(out, outcome);
+                if (failed) {
+                    out.println("  " + outcome.detail().replace("\n", "\n  "));
+                    out.println("  replay: " + replayCommand(spec, outcome.seed()));
+                }
+            }
+            if (quiet && done[0] % 50 == 0) {
+                out.printf("  ... %d/%d seeds, %d failed, %.1f s%n", done[0], seedList.size(), failures.size(),
+                        (System.nanoTime() - startNs) / 1e9);
+            }
+            if (historyDir != null) {
+                // Histories are saved from a second, identical run only for failures, to keep passes fast.
+                if (failed) saveHistory(outcome.seed(), new RaftKvSimulation(spec).runRecorded(outcome.seed(), Trace.off()));
+            }
+        });
+        long[] measured = Arrays.copyOf(wallNs, done[0]);
+        Arrays.sort(measured);
+        double medianS = measured.length == 0 ? 0 : measured[measured.length / 2] / 1e9;
+        out.printf("%d seed(s): %d passed, %d failed; median %.3f s per seed; %.1f s in all%n",
+                done[0], done[0] - failures.size(), failures.size(), medianS, (System.nanoTime() - startNs) / 1e9);
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    private void saveHistory(long seed, RaftKvSimulation.Run run) {
+        Path file = historyDir.resolve("seed-" + seed + ".jsonl");
+        try {
+            Files.writeString(file, RaftKvSimulation.historyText(run.history()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    private String replayCommand(RunSpec spec, long seed) {
+        return "./parley sim --nodes " + spec.nodes() + " --clients " + spec.clients() + " --ops " + spec.opsTotal()
+                + " --faults " + faults + " --fault-interval-ms " + faultIntervalMs + " --seeds " + seed + " --trace";
+    }
+
+    private static void printHeader(PrintStream out) {
+        out.printf("%-8s %-17s %6s %5s %5s %7s %8s %9s %7s %8s%n",
+                "seed", "verdict", "ok", "fail", "info", "faults", "leaders", "messages", "sim-s", "wall-ms");
+    }
+
+    private static void printRow(PrintStream out, SeedOutcome o) {
+        out.printf(Locale.ROOT, "%-8d %-17s %6d %5d %5d %7d %8d %9d %7.1f %8d%n",
+                o.seed(), o.verdict().name().toLowerCase(Locale.ROOT).replace('_', '-'), o.opsOk(), o.opsFail(), o.opsInfo(),
+                o.faultsTotal(), o.leaderElections(), o.messages(), o.simulatedNs() / 1e9, o.wallNs() / 1_000_000);
+    }
+
+    /** Fault names for --help and completion. */
+    static final class FaultNames extends ArrayList<String> {
+        FaultNames() {
+            for (FaultKind kind : FaultKind.values()) add(kind.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+    }
+}

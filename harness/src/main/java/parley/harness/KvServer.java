@@ -1,0 +1,230 @@
+package parley.harness;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import parley.core.env.Env;
+import parley.core.env.RandomSource;
+import parley.harness.ClusterMessage.ClientOp;
+import parley.harness.ClusterMessage.Reply;
+import parley.kv.Bytes;
+import parley.kv.Compare;
+import parley.kv.KeyRange;
+import parley.kv.KvCodec;
+import parley.kv.KvCommand;
+import parley.kv.KvResult;
+import parley.kv.KvStateMachine;
+import parley.raft.ClusterConfig;
+import parley.raft.ProposeResult;
+import parley.raft.RaftListener;
+import parley.raft.RaftMessage;
+import parley.raft.RaftNode;
+import parley.raft.RaftRole;
+import parley.raft.RaftStatus;
+import parley.raft.ReadResult;
+import parley.raft.StateMachine;
+import parley.sim.SimDisk;
+import parley.sim.SimProcess;
+
+/**
+ * One Raft KV server inside the simulator: the simulated counterpart of the real server's runtime. It
+ * recovers Raft's storage from its disk, feeds messages, timers and sync completions into the
+ * {@link RaftNode}, turns client requests into proposals (writes) or ReadIndex reads, and answers
+ * clients once their command applied or their read was confirmed.
+ */
+public final class KvServer implements SimProcess<ClusterMessage>, RaftListener {
+    private final RunContext run;
+    private final long nodeId;
+    private Env<ClusterMessage> env;
+    private RaftNode raft;
+    private KvStateMachine kv;
+
+    /** The write each client is waiting for (clients have one operation outstanding). */
+    private final Map<Long, PendingWrite> writesByClient = new HashMap<>();
+    private final Map<Long, PendingRead> readsById = new HashMap<>();
+    private long nextReadId = 1;
+    private String lastObserved = "";
+
+    private record PendingWrite(long sequence, long requestId, long clientNode, ClientOp op) {}
+
+    private record PendingRead(long requestId, long clientNode, String key) {}
+
+    KvServer(RunContext run, long nodeId) {
+        this.run = run;
+        this.nodeId = nodeId;
+    }
+
+    @Override
+    public void onStart(Env<ClusterMessage> env, SimDisk disk) {
+        this.env = env;
+        SimRaftStorage storage = SimRaftStorage.recover(disk);
+        kv = new KvStateMachine();
+        raft = run.raftFactory().create(run.raftConfig(), new RaftEnv(env), storage, new KvAdapter(kv), this);
+        if (storage.lastIndex() == 0 && storage.hardState().term() == 0) {
+            raft.bootstrap(new ClusterConfig(run.serverIds(), java.util.Set.of(), java.util.Set.of()));
+        }
+        raft.start();
+        observe();
+    }
+
+    @Override
+    public void onMessage(long from, ClusterMessage message) {
+        switch (message) {
+            case ClusterMessage.Raft raftMessage -> raft.onMessage(from, raftMessage.message());
+            case ClusterMessage.Request request -> onRequest(from, request);
+            case ClusterMessage.Response response -> throw new IllegalStateException("server got a response: " + response);
+        }
+        observe();
+    }
+
+    @Override
+    public void onTimer(int timerId) {
+        raft.onTimer(timerId);
+        observe();
+    }
+
+    @Override
+    public void onSyncComplete(long syncId) {
+        raft.onSyncComplete(syncId);
+        observe();
+    }
+
+    /** This server's Raft node, for end-of-run checks. */
+    public RaftNode raft() {
+        return raft;
+    }
+
+    /** This server's state machine, for end-of-run checks. */
+    public KvStateMachine stateMachine() {
+        return kv;
+    }
+
+    // ---- client requests ----
+
+    private void onRequest(long client, ClusterMessage.Request request) {
+        if (request.op() instanceof ClientOp.Read read) {
+            long readId = nextReadId++;
+            ReadResult result = raft.readIndex(readId);
+            switch (result) {
+                case ReadResult.Pending pending -> readsById.put(readId, new PendingRead(request.requestId(), client, read.key()));
+                case ProposeResult.NotLeader notLeader -> reply(client, request.requestId(), new Reply.NotLeader(notLeader.leaderHint()));
+                case ProposeResult.Rejected rejected -> reply(client, request.requestId(), new Reply.Busy(rejected.reason().toString()));
+            }
+            return;
+        }
+        byte[] command = KvCodec.encodeCommand(toCommand(request.op()));
+        ProposeResult result = raft.propose(request.clientId(), request.sequence(), command);
+        switch (result) {
+            case ProposeResult.Accepted accepted -> writesByClient.put(request.clientId(),
+                    new PendingWrite(request.sequence(), request.requestId(), client, request.op()));
+            case ProposeResult.NotLeader notLeader -> reply(client, request.requestId(), new Reply.NotLeader(notLeader.leaderHint()));
+            case ProposeResult.Rejected rejected -> reply(client, request.requestId(), new Reply.Busy(rejected.reason().toString()));
+        }
+    }
+
+    private static KvCommand toCommand(ClientOp op) {
+        Bytes key = Bytes.utf8(op.key());
+        return switch (op) {
+            case ClientOp.Write write -> KvCommand.Put.of(key, encodeValue(write.value()));
+            case ClientOp.Cas cas -> new KvCommand.Txn(
+                    List.of(Compare.value(key, Compare.Result.EQUAL, encodeValue(cas.expected()))),
+                    List.of(KvCommand.Put.of(key, encodeValue(cas.next()))),
+                    List.of());
+            case ClientOp.Read read -> KvCommand.Range.of(KeyRange.single(key));
+        };
+    }
+
+    static Bytes encodeValue(long value) {
+        return Bytes.utf8(Long.toString(value));
+    }
+
+    static Long decodeValue(Bytes value) {
+        return Long.parseLong(new String(value.bytes(), StandardCharsets.UTF_8));
+    }
+
+    private void reply(long client, long requestId, Reply reply) {
+        env.send(client, new ClusterMessage.Response(requestId, reply));
+    }
+
+    // ---- Raft's callbacks ----
+
+    @Override
+    public void onApplied(long index, long clientId, long sequence, byte[] result) {
+        run.ledger().applied(nodeId, index, clientId, sequence, Arrays.hashCode(result));
+        PendingWrite pending = writesByClient.get(clientId);
+        if (pending == null || pending.sequence != sequence) return;
+        writesByClient.remove(clientId);
+        KvResult decoded = KvCodec.decodeResult(result);
+        Reply reply = switch (decoded) {
+            case KvResult.PutResult put -> new Reply.Written();
+            case KvResult.TxnResult txn -> new Reply.CasResult(txn.succeeded());
+            case KvResult.Failure failure -> new Reply.Error(failure.error() + ": " + failure.detail());
+            default -> new Reply.Error("unexpected result " + decoded);
+        };
+        reply(pending.clientNode, pending.requestId, reply);
+    }
+
+    @Override
+    public void onReadReady(long readId, long readIndex) {
+        PendingRead pending = readsById.remove(readId);
+        if (pending == null) return;
+        KvResult result = kv.read(KvCommand.Range.of(KeyRange.single(Bytes.utf8(pending.key))));
+        Reply reply = switch (result) {
+            case KvResult.RangeResult range -> new Reply.ReadValue(range.kvs().isEmpty() ? null : decodeValue(range.kvs().get(0).value()));
+            case KvResult.Failure failure -> new Reply.Error(failure.error() + ": " + failure.detail());
+            default -> new Reply.Error("unexpected read result " + result);
+        };
+        reply(pending.clientNode, pending.requestId, reply);
+    }
+
+    @Override
+    public void onReadFailed(long readId) {
+        PendingRead pending = readsById.remove(readId);
+        if (pending != null) reply(pending.clientNode, pending.requestId, new Reply.NotLeader(0));
+    }
+
+    @Override
+    public void onProposalDropped(long clientId, long sequence) {
+        PendingWrite pending = writesByClient.get(clientId);
+        if (pending == null || pending.sequence != sequence) return;
+        writesByClient.remove(clientId);
+        reply(pending.clientNode, pending.requestId, new Reply.Unknown());
+    }
+
+    @Override
+    public void onRoleChanged(RaftRole role, long term, long leaderId) {
+        if (role == RaftRole.LEADER) run.ledger().leaderElected(term, nodeId);
+    }
+
+    /** Traces what this node believes whenever it changes: the timeline `--trace` shows. */
+    private void observe() {
+        if (!run.tracing() || raft == null) return;
+        RaftStatus s = raft.status();
+        String belief = s.role() + " term=" + s.term() + " leader=" + (s.leaderId() == 0 ? "?" : "n" + s.leaderId())
+                + " commit=" + s.commitIndex() + " applied=" + s.appliedIndex() + " last=" + s.lastIndex()
+                + " durable=" + s.durableIndex() + (s.snapshotIndex() > 0 ? " snap=" + s.snapshotIndex() : "");
+        if (!belief.equals(lastObserved)) {
+            lastObserved = belief;
+            run.trace(nodeId, "believes " + belief);
+        }
+    }
+
+    /** Raft sees an {@code Env<RaftMessage>}; its messages travel wrapped in {@link ClusterMessage.Raft}. */
+    private record RaftEnv(Env<ClusterMessage> env) implements Env<RaftMessage> {
+        @Override public long nodeId() { return env.nodeId(); }
+        @Override public long nowNs() { return env.nowNs(); }
+        @Override public RandomSource random() { return env.random(); }
+        @Override public void send(long to, RaftMessage message) { env.send(to, new ClusterMessage.Raft(message)); }
+        @Override public void setTimer(int timerId, long delayNs) { env.setTimer(timerId, delayNs); }
+        @Override public void cancelTimer(int timerId) { env.cancelTimer(timerId); }
+    }
+
+    /** Raft applies committed commands to the MVCC store through this adapter. */
+    private record KvAdapter(KvStateMachine kv) implements StateMachine {
+        @Override public byte[] apply(long index, byte[] command) { return kv.apply(index, command); }
+        @Override public byte[] snapshot() { return kv.snapshot(); }
+        @Override public void restore(byte[] snapshot) { kv.restore(snapshot); }
+    }
+}

@@ -1,0 +1,246 @@
+package parley.harness;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import parley.check.CheckBudget;
+import parley.check.CheckResult;
+import parley.check.Event;
+import parley.check.EventType;
+import parley.check.History;
+import parley.check.HistoryFormatException;
+import parley.check.HistoryReader;
+import parley.check.HistoryWriter;
+import parley.check.LinearizabilityChecker;
+import parley.check.Verdict;
+import parley.sim.FaultInjector;
+import parley.sim.NodeState;
+import parley.sim.PhasePlan;
+import parley.sim.PhasedRun;
+import parley.sim.ProgressCheck;
+import parley.sim.RunResult;
+import parley.sim.SimConfig;
+import parley.sim.Simulation;
+import parley.sim.Trace;
+import parley.sim.nemesis.FaultKind;
+import parley.sim.nemesis.Nemesis;
+import parley.sim.nemesis.NemesisConfig;
+
+/**
+ * Runs the Raft KV store for one seed inside the simulator and judges the run: a safety phase with
+ * clients and the nemesis, a heal, a bounded liveness phase, then the checks: the invariants checked
+ * all along (Raft's own, election safety and state machine safety in the {@link SafetyLedger}), the
+ * linearizability of the client history, and agreement of the replicas' final state.
+ */
+public final class RaftKvSimulation {
+    static final long CLIENT_ID_BASE = 1000;
+    private static final long THINK_NS_MEAN = 30_000_000L;
+    private static final long ATTEMPT_TIMEOUT_NS = 300_000_000L;
+    private static final long OP_TIMEOUT_NS = 3_000_000_000L;
+    private static final long LIVENESS_BASE_NS = 20_000_000_000L;
+    private static final CheckBudget CHECK_BUDGET = new CheckBudget(20_000, 2_000_000);
+
+    private final RunSpec spec;
+
+    public RaftKvSimulation(RunSpec spec) {
+        this.spec = spec;
+    }
+
+    /** What one run produced: the verdict and, for replay and reports, the history it recorded. */
+    public record Run(SeedOutcome outcome, List<Event> history) {}
+
+    /** Runs {@code seed} without a trace. */
+    public SeedOutcome run(long seed) {
+        return runRecorded(seed, Trace.off()).outcome();
+    }
+
+    /** Runs {@code seed}, sending the event-by-event timeline to {@code trace}. */
+    public Run runRecorded(long seed, Trace trace) {
+        long wallStartNs = System.nanoTime();
+        Simulation<ClusterMessage> world = new Simulation<>(SimConfig.defaults(seed).withTrace(trace));
+        Workload workload = new Workload(spec.opsPerClient(), 5, 40, 20, THINK_NS_MEAN, ATTEMPT_TIMEOUT_NS, OP_TIMEOUT_NS);
+        List<Long> serverIds = new ArrayList<>();
+        for (long id = 1; id <= spec.nodes(); id++) serverIds.add(id);
+        RunContext context = new RunContext(world, spec.raftConfig(), spec.raftFactory(), new TreeSet<>(serverIds), workload);
+        for (long id : serverIds) world.addServer(id, nodeId -> new KvServer(context, nodeId));
+        List<Long> clientIds = new ArrayList<>();
+        for (int i = 0; i < spec.clients(); i++) {
+            long clientId = CLIENT_ID_BASE + 1 + i;
+            clientIds.add(clientId);
+            int index = i;
+            world.addClient(clientId, nodeId -> new SimClient(context, nodeId, index, spec.clients(), serverIds));
+        }
+        Nemesis nemesis = spec.faults().isEmpty() ? null : new Nemesis(world, NemesisConfig.defaults()
+                .withKinds(spec.faults())
+                .withTiming(spec.faultIntervalMsMean() * 1_000_000L, 100_000_000L, 2_000_000_000L));
+        FaultInjector faults = nemesis == null ? FaultInjector.none(world) : nemesis;
+
+        long safetyNs = Math.max(5_000_000_000L, workload.opsPerClient() * (THINK_NS_MEAN + 20_000_000L));
+        long livenessNs = LIVENESS_BASE_NS + workload.opsPerClient() * (THINK_NS_MEAN + 20_000_000L);
+        Progress progress = new Progress(world, context, serverIds, clientIds);
+        RunResult result = PhasedRun.run(world, faults, PhasePlan.of(safetyNs, livenessNs), progress);
+
+        long checkStartNs = System.nanoTime();
+        Judgement judgement = judge(world, context, serverIds, result);
+        long endNs = System.nanoTime();
+        Map<FaultKind, Long> injected = nemesis == null ? Map.of() : new EnumMap<>(nemesis.injectedCounts());
+        int[] counts = countOutcomes(context.history());
+        SeedOutcome outcome = new SeedOutcome(seed, judgement.verdict, judgement.detail, counts[0], counts[1], counts[2],
+                injected, context.ledger().leaderElections(), world.stats().messagesSent(), world.eventCount(),
+                world.nowNs(), endNs - wallStartNs, endNs - checkStartNs);
+        if (world.tracing()) world.trace("verdict " + outcome.verdict() + (outcome.detail().isEmpty() ? "" : ": " + outcome.detail()));
+        return new Run(outcome, context.history());
+    }
+
+    private record Judgement(SeedOutcome.Verdict verdict, String detail) {}
+
+    private Judgement judge(Simulation<ClusterMessage> world, RunContext context, List<Long> serverIds, RunResult result) {
+        switch (result) {
+            case RunResult.SafetyFailure failure -> {
+                return new Judgement(SeedOutcome.Verdict.SAFETY_VIOLATION, String.valueOf(failure.cause().getMessage()));
+            }
+            case RunResult.LivenessFailure failure -> {
+                return new Judgement(SeedOutcome.Verdict.LIVENESS_FAILURE, failure.describe());
+            }
+            case RunResult.Passed passed -> { /* go on with the checks that need the whole run */ }
+        }
+        String divergence = replicaDivergence(world, serverIds);
+        if (divergence != null) return new Judgement(SeedOutcome.Verdict.REPLICAS_DIVERGED, divergence);
+        CheckResult check = checkHistory(context.history(), "seed-" + world.seed());
+        return switch (check.verdict()) {
+            case LINEARIZABLE -> new Judgement(SeedOutcome.Verdict.PASS, "");
+            case NOT_LINEARIZABLE -> new Judgement(SeedOutcome.Verdict.NOT_LINEARIZABLE,
+                    check.witness() == null ? "no witness" : check.witness().describe());
+            case UNKNOWN -> new Judgement(SeedOutcome.Verdict.UNKNOWN, "checker budget exhausted");
+        };
+    }
+
+    /** Every running server, once caught up, must hold the same state: compare their hashes. */
+    private static String replicaDivergence(Simulation<ClusterMessage> world, List<Long> serverIds) {
+        Map<Long, List<String>> byIndexAndHash = new TreeMap<>();
+        Map<Long, Long> hashByApplied = new TreeMap<>();
+        for (long id : serverIds) {
+            if (world.state(id) != NodeState.UP) continue;
+            KvServer server = (KvServer) world.process(id);
+            long applied = server.raft().status().appliedIndex();
+            long hash = server.stateMachine().hash();
+            Long other = hashByApplied.putIfAbsent(applied, hash);
+            byIndexAndHash.computeIfAbsent(applied, k -> new ArrayList<>()).add("n" + id + "=" + Long.toHexString(hash));
+            if (other != null && other != hash) {
+                return "replicas at applied index " + applied + " differ: " + byIndexAndHash.get(applied);
+            }
+        }
+        return null;
+    }
+
+    /** Judges a recorded history with the same reader and checker as {@code parley check}. */
+    static CheckResult checkHistory(List<Event> events, String name) {
+        StringWriter text = new StringWriter();
+        HistoryWriter writer = new HistoryWriter(text);
+        events.forEach(writer::write);
+        try {
+            History history = HistoryReader.read(new StringReader(text.toString()), name);
+            return new LinearizabilityChecker(CHECK_BUDGET).check(history);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (HistoryFormatException e) {
+            throw new IllegalStateException("the simulator recorded a malformed history: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code events} in the history file format. */
+    public static String historyText(List<Event> events) {
+        StringWriter text = new StringWriter();
+        HistoryWriter writer = new HistoryWriter(text);
+        events.forEach(writer::write);
+        return text.toString();
+    }
+
+    private static int[] countOutcomes(List<Event> history) {
+        int[] counts = new int[3];
+        int invokes = 0;
+        for (Event event : history) {
+            switch (event.type()) {
+                case INVOKE -> invokes++;
+                case OK -> counts[0]++;
+                case FAIL -> counts[1]++;
+                case INFO -> counts[2]++;
+            }
+        }
+        counts[2] += invokes - counts[0] - counts[1] - counts[2]; // never completed: unknown outcome
+        return counts;
+    }
+
+    /**
+     * Liveness after the heal: every client got its remaining operations and one more write through,
+     * and every running server applied everything the cluster committed.
+     */
+    private static final class Progress implements ProgressCheck {
+        private final Simulation<ClusterMessage> world;
+        private final RunContext context;
+        private final List<Long> serverIds;
+        private final List<Long> clientIds;
+
+        Progress(Simulation<ClusterMessage> world, RunContext context, List<Long> serverIds, List<Long> clientIds) {
+            this.world = world;
+            this.context = context;
+            this.serverIds = serverIds;
+            this.clientIds = clientIds;
+        }
+
+        @Override
+        public void onHealed(long nowNs) {
+            context.markHealed();
+            if (world.tracing()) world.trace("healed: every fault ended; liveness phase begins");
+        }
+
+        @Override
+        public boolean progressed() {
+            return clientsFinished() == clientIds.size() && serversCaughtUp();
+        }
+
+        private int clientsFinished() {
+            int finished = 0;
+            for (long id : clientIds) {
+                if (((SimClient) world.process(id)).finished()) finished++;
+            }
+            return finished;
+        }
+
+        private boolean serversCaughtUp() {
+            long maxCommit = 0;
+            for (long id : serverIds) {
+                if (world.state(id) != NodeState.UP) continue;
+                maxCommit = Math.max(maxCommit, ((KvServer) world.process(id)).raft().status().commitIndex());
+            }
+            for (long id : serverIds) {
+                if (world.state(id) != NodeState.UP) continue;
+                if (((KvServer) world.process(id)).raft().status().appliedIndex() < maxCommit) return false;
+            }
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            StringBuilder text = new StringBuilder();
+            text.append(clientsFinished()).append('/').append(clientIds.size()).append(" clients finished; servers:");
+            for (long id : serverIds) {
+                text.append(' ').append("n").append(id).append('=');
+                if (world.state(id) != NodeState.UP) {
+                    text.append(world.state(id));
+                } else {
+                    var s = ((KvServer) world.process(id)).raft().status();
+                    text.append(s.role()).append("/t").append(s.term()).append("/c").append(s.commitIndex()).append("/a").append(s.appliedIndex());
+                }
+            }
+            return text.toString();
+        }
+    }
+}

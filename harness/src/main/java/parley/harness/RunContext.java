@@ -1,0 +1,64 @@
+package parley.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import parley.check.Event;
+import parley.raft.RaftConfig;
+import parley.sim.Simulation;
+
+/**
+ * What the processes of one simulated run share: configuration, the safety ledger, the recorded
+ * client history and the trace. Processes may crash and restart; this outlives them, as the
+ * observer of a real test outlives the servers it watches.
+ */
+public final class RunContext {
+    private final Simulation<ClusterMessage> world;
+    private final RaftConfig raftConfig;
+    private final RaftNodeFactory raftFactory;
+    private final Set<Long> serverIds;
+    private final SafetyLedger ledger = new SafetyLedger();
+    private final List<Event> history = new ArrayList<>();
+    private final Workload workload;
+    private boolean healed;
+
+    RunContext(Simulation<ClusterMessage> world, RaftConfig raftConfig, RaftNodeFactory raftFactory,
+               Set<Long> serverIds, Workload workload) {
+        this.world = world;
+        this.raftConfig = raftConfig;
+        this.raftFactory = raftFactory;
+        this.serverIds = new TreeSet<>(serverIds);
+        this.workload = workload;
+    }
+
+    public RaftConfig raftConfig() { return raftConfig; }
+
+    public RaftNodeFactory raftFactory() { return raftFactory; }
+
+    /** The founding voters, sorted. */
+    public Set<Long> serverIds() { return serverIds; }
+
+    public SafetyLedger ledger() { return ledger; }
+
+    public Workload workload() { return workload; }
+
+    /** The client history so far, in real-time (event) order. */
+    public List<Event> history() { return history; }
+
+    void record(Event event) {
+        history.add(event);
+    }
+
+    /** Simulated global time, which client histories are stamped with. */
+    public long nowNs() { return world.nowNs(); }
+
+    public boolean tracing() { return world.tracing(); }
+
+    public void trace(long nodeId, String text) { world.trace(nodeId, text); }
+
+    /** Whether the safety phase ended and every fault was healed. */
+    public boolean healed() { return healed; }
+
+    void markHealed() { healed = true; }
+}

@@ -1,0 +1,68 @@
+package parley.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Runs many seeds of one {@link RunSpec}, in parallel on the machine's cores (each seed is its own
+ * deterministic world, so parallelism changes nothing but speed), and reports outcomes in seed order.
+ */
+public final class SimSuite {
+    private final RunSpec spec;
+    private final int threads;
+
+    public SimSuite(RunSpec spec, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
+        this.spec = spec;
+        this.threads = threads;
+    }
+
+    /**
+     * Runs {@code seeds} and hands each outcome to {@code onOutcome} in seed order. With
+     * {@code stopAtFirstFailure}, seeds after the first failing one are skipped (a bug hunt).
+     */
+    public List<SeedOutcome> run(List<Long> seeds, boolean stopAtFirstFailure, Consumer<SeedOutcome> onOutcome) {
+        RaftKvSimulation simulation = new RaftKvSimulation(spec);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "parley-sim");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<SeedOutcome>> futures = new ArrayList<>(seeds.size());
+            for (long seed : seeds) futures.add(pool.submit(() -> simulation.run(seed)));
+            List<SeedOutcome> outcomes = new ArrayList<>(seeds.size());
+            for (Future<SeedOutcome> future : futures) {
+                SeedOutcome outcome = await(future);
+                outcomes.add(outcome);
+                onOutcome.accept(outcome);
+                if (stopAtFirstFailure && outcome.verdict().failed()) {
+                    futures.forEach(f -> f.cancel(true));
+                    break;
+                }
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static SeedOutcome await(Future<SeedOutcome> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) throw runtime;
+            if (cause instanceof Error error) throw error;
+            throw new IllegalStateException(cause);
+        }
+    }
+}
