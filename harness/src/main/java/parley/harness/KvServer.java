@@ -106,22 +106,45 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
     private void onRequest(long client, ClusterMessage.Request request) {
         if (request.op() instanceof ClientOp.Read read) {
             long readId = nextReadId++;
+            // Registered before asking: Raft may confirm the read within the call (a lease read).
+            readsById.put(readId, new PendingRead(request.requestId(), client, read.key()));
             ReadResult result = raft.readIndex(readId);
             switch (result) {
-                case ReadResult.Pending pending -> readsById.put(readId, new PendingRead(request.requestId(), client, read.key()));
-                case ProposeResult.NotLeader notLeader -> reply(client, request.requestId(), new Reply.NotLeader(notLeader.leaderHint()));
-                case ProposeResult.Rejected rejected -> reply(client, request.requestId(), new Reply.Busy(rejected.reason().toString()));
+                case ReadResult.Pending pending -> { }
+                case ProposeResult.NotLeader notLeader -> {
+                    readsById.remove(readId);
+                    reply(client, request.requestId(), new Reply.NotLeader(notLeader.leaderHint()));
+                }
+                case ProposeResult.Rejected rejected -> {
+                    readsById.remove(readId);
+                    reply(client, request.requestId(), new Reply.Busy(rejected.reason().toString()));
+                }
             }
             return;
         }
         byte[] command = KvCodec.encodeCommand(toCommand(request.op()));
+        // Registered before proposing, in case Raft answers a duplicate within the call.
+        PendingWrite pending = new PendingWrite(request.sequence(), request.requestId(), client, request.op());
+        PendingWrite previous = writesByClient.put(request.clientId(), pending);
         ProposeResult result = raft.propose(request.clientId(), request.sequence(), command);
         switch (result) {
-            case ProposeResult.Accepted accepted -> writesByClient.put(request.clientId(),
-                    new PendingWrite(request.sequence(), request.requestId(), client, request.op()));
-            case ProposeResult.NotLeader notLeader -> reply(client, request.requestId(), new Reply.NotLeader(notLeader.leaderHint()));
-            case ProposeResult.Rejected rejected -> reply(client, request.requestId(), new Reply.Busy(rejected.reason().toString()));
+            case ProposeResult.Accepted accepted -> { }
+            case ProposeResult.NotLeader notLeader -> {
+                restore(request.clientId(), pending, previous);
+                reply(client, request.requestId(), new Reply.NotLeader(notLeader.leaderHint()));
+            }
+            case ProposeResult.Rejected rejected -> {
+                restore(request.clientId(), pending, previous);
+                reply(client, request.requestId(), new Reply.Busy(rejected.reason().toString()));
+            }
         }
+    }
+
+    /** Undoes the registration of a refused proposal, unless Raft already answered it. */
+    private void restore(long clientId, PendingWrite refused, PendingWrite previous) {
+        if (writesByClient.get(clientId) != refused) return;
+        if (previous == null) writesByClient.remove(clientId);
+        else writesByClient.put(clientId, previous);
     }
 
     private static KvCommand toCommand(ClientOp op) {

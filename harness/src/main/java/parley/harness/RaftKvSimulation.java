@@ -20,6 +20,7 @@ import parley.check.HistoryReader;
 import parley.check.HistoryWriter;
 import parley.check.LinearizabilityChecker;
 import parley.check.Verdict;
+import parley.sim.EventBudgetExceeded;
 import parley.sim.FaultInjector;
 import parley.sim.NodeState;
 import parley.sim.PhasePlan;
@@ -45,6 +46,11 @@ public final class RaftKvSimulation {
     private static final long ATTEMPT_TIMEOUT_NS = 300_000_000L;
     private static final long OP_TIMEOUT_NS = 3_000_000_000L;
     private static final long LIVENESS_BASE_NS = 20_000_000_000L;
+    /**
+     * A healthy seed takes tens of thousands of events; one that takes millions is caught in a
+     * message or timer storm, which is a bug of its own (reported as {@link SeedOutcome.Verdict#RUNAWAY}).
+     */
+    private static final long MAX_EVENTS = 3_000_000L;
     private static final CheckBudget CHECK_BUDGET = new CheckBudget(20_000, 2_000_000);
 
     private final RunSpec spec;
@@ -64,7 +70,7 @@ public final class RaftKvSimulation {
     /** Runs {@code seed}, sending the event-by-event timeline to {@code trace}. */
     public Run runRecorded(long seed, Trace trace) {
         long wallStartNs = System.nanoTime();
-        Simulation<ClusterMessage> world = new Simulation<>(SimConfig.defaults(seed).withTrace(trace));
+        Simulation<ClusterMessage> world = new Simulation<>(SimConfig.defaults(seed).withTrace(trace).withMaxEvents(MAX_EVENTS));
         Workload workload = new Workload(spec.opsPerClient(), 5, 40, 20, THINK_NS_MEAN, ATTEMPT_TIMEOUT_NS, OP_TIMEOUT_NS);
         List<Long> serverIds = new ArrayList<>();
         for (long id = 1; id <= spec.nodes(); id++) serverIds.add(id);
@@ -85,7 +91,12 @@ public final class RaftKvSimulation {
         long safetyNs = Math.max(5_000_000_000L, workload.opsPerClient() * (THINK_NS_MEAN + 20_000_000L));
         long livenessNs = LIVENESS_BASE_NS + workload.opsPerClient() * (THINK_NS_MEAN + 20_000_000L);
         Progress progress = new Progress(world, context, serverIds, clientIds);
-        RunResult result = PhasedRun.run(world, faults, PhasePlan.of(safetyNs, livenessNs), progress);
+        RunResult result;
+        try {
+            result = PhasedRun.run(world, faults, PhasePlan.of(safetyNs, livenessNs), progress);
+        } catch (EventBudgetExceeded runaway) {
+            result = null;
+        }
 
         long checkStartNs = System.nanoTime();
         Judgement judgement = judge(world, context, serverIds, result);
@@ -102,6 +113,10 @@ public final class RaftKvSimulation {
     private record Judgement(SeedOutcome.Verdict verdict, String detail) {}
 
     private Judgement judge(Simulation<ClusterMessage> world, RunContext context, List<Long> serverIds, RunResult result) {
+        if (result == null) {
+            return new Judgement(SeedOutcome.Verdict.RUNAWAY, "more than " + MAX_EVENTS + " events by "
+                    + world.nowNs() / 1_000_000 + " ms of simulated time: a message or timer storm");
+        }
         switch (result) {
             case RunResult.SafetyFailure failure -> {
                 return new Judgement(SeedOutcome.Verdict.SAFETY_VIOLATION, String.valueOf(failure.cause().getMessage()));

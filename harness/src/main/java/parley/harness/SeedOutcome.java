@@ -34,7 +34,9 @@ public record SeedOutcome(long seed, Verdict verdict, String detail, int opsOk, 
         /** After the heal the cluster did not make progress within the bound. */
         LIVENESS_FAILURE,
         /** Replicas that applied the same log ended with different state. */
-        REPLICAS_DIVERGED;
+        REPLICAS_DIVERGED,
+        /** The run blew its event budget: a message or timer storm. */
+        RUNAWAY;
 
         public boolean failed() {
             return this != PASS;
