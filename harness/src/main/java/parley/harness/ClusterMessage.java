@@ -1,5 +1,6 @@
 package parley.harness;
 
+import java.util.List;
 import parley.raft.RaftMessage;
 
 /**
@@ -24,6 +25,35 @@ public sealed interface ClusterMessage {
     record Response(long requestId, Reply reply) implements ClusterMessage {
         @Override public String toString() { return "Response{#" + requestId + " " + reply + "}"; }
     }
+
+    /**
+     * A watcher opens watch stream {@code streamId} on a server: every change to any key from
+     * {@code startRevision} on, replayed from history first, then live.
+     */
+    record WatchCreate(long streamId, long startRevision) implements ClusterMessage {
+        @Override public String toString() { return "WatchCreate{s" + streamId + " from=" + startRevision + "}"; }
+    }
+
+    /**
+     * Message {@code seq} of watch stream {@code streamId}: changes in revision order, or (no changes)
+     * a progress notice promising that no change at or below {@code revision} is still to come, or
+     * the end of the stream.
+     */
+    record WatchEvents(long streamId, long seq, List<Change> changes, long revision, boolean canceled, String reason)
+            implements ClusterMessage {
+        public WatchEvents {
+            changes = List.copyOf(changes);
+        }
+
+        @Override public String toString() {
+            return "WatchEvents{s" + streamId + "#" + seq + " rev=" + revision + " n=" + changes.size()
+                    + (changes.isEmpty() ? "" : " " + changes.get(0).revision() + ".." + changes.get(changes.size() - 1).revision())
+                    + (canceled ? " canceled " + reason : "") + "}";
+        }
+    }
+
+    /** One change a watcher saw: {@code value} null for a delete. */
+    record Change(long revision, String key, Long value) {}
 
     /** An operation on one register of the workload. */
     sealed interface ClientOp {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import parley.core.Check;
 import parley.core.env.Env;
 import parley.core.env.RandomSource;
 import parley.harness.ClusterMessage.ClientOp;
@@ -16,6 +17,8 @@ import parley.kv.KvCodec;
 import parley.kv.KvCommand;
 import parley.kv.KvResult;
 import parley.kv.KvStateMachine;
+import parley.kv.WatchRequest;
+import parley.kv.WatchResponse;
 import parley.raft.ClusterConfig;
 import parley.raft.ProposeResult;
 import parley.raft.RaftListener;
@@ -40,12 +43,31 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
     private Env<ClusterMessage> env;
     private RaftNode raft;
     private KvStateMachine kv;
+    private SimRaftStorage storage;
 
     /** The write each client is waiting for (clients have one operation outstanding). */
     private final Map<Long, PendingWrite> writesByClient = new HashMap<>();
     private final Map<Long, PendingRead> readsById = new HashMap<>();
     private long nextReadId = 1;
     private String lastObserved = "";
+
+    /** Watch streams served here, by the store's watch id. Local, like etcd's: lost on a crash. */
+    private final Map<Long, WatchStream> watchStreams = new java.util.TreeMap<>();
+    private static final int WATCH_PROGRESS_TIMER = 100;
+    private static final long WATCH_PROGRESS_INTERVAL_NS = 100_000_000L;
+    /** Bounds the history replayed per event, so one catching-up watcher cannot stall the node. */
+    private static final int WATCH_DRAINS_PER_EVENT_MAX = 8;
+
+    private static final class WatchStream {
+        final long client;
+        final long streamId;
+        long nextSeq;
+
+        WatchStream(long client, long streamId) {
+            this.client = client;
+            this.streamId = streamId;
+        }
+    }
 
     private record PendingWrite(long sequence, long requestId, long clientNode, ClientOp op) {}
 
@@ -59,14 +81,15 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
     @Override
     public void onStart(Env<ClusterMessage> env, SimDisk disk) {
         this.env = env;
-        SimRaftStorage storage = SimRaftStorage.recover(disk);
+        storage = SimRaftStorage.recover(disk);
         kv = new KvStateMachine();
-        raft = run.raftFactory().create(run.raftConfig(), new RaftEnv(env), storage, new KvAdapter(kv), this);
+        raft = run.raftFactory().create(run.raftConfig(), new RaftEnv(env, this), storage, new KvAdapter(kv), this);
         if (storage.lastIndex() == 0 && storage.hardState().term() == 0) {
             raft.bootstrap(new ClusterConfig(run.serverIds(), java.util.Set.of(), java.util.Set.of()));
         }
         raft.start();
-        observe();
+        env.setTimer(WATCH_PROGRESS_TIMER, WATCH_PROGRESS_INTERVAL_NS);
+        afterEvent();
     }
 
     @Override
@@ -74,21 +97,28 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
         switch (message) {
             case ClusterMessage.Raft raftMessage -> raft.onMessage(from, raftMessage.message());
             case ClusterMessage.Request request -> onRequest(from, request);
+            case ClusterMessage.WatchCreate create -> onWatchCreate(from, create);
             case ClusterMessage.Response response -> throw new IllegalStateException("server got a response: " + response);
+            case ClusterMessage.WatchEvents events -> throw new IllegalStateException("server got watch events: " + events);
         }
-        observe();
+        afterEvent();
     }
 
     @Override
     public void onTimer(int timerId) {
-        raft.onTimer(timerId);
-        observe();
+        if (timerId == WATCH_PROGRESS_TIMER) {
+            sendWatchProgress();
+        } else {
+            raft.onTimer(timerId);
+        }
+        afterEvent();
     }
 
     @Override
     public void onSyncComplete(long syncId) {
+        storage.markSynced(syncId);
         raft.onSyncComplete(syncId);
-        observe();
+        afterEvent();
     }
 
     /** This server's Raft node, for end-of-run checks. */
@@ -99,6 +129,50 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
     /** This server's state machine, for end-of-run checks. */
     public KvStateMachine stateMachine() {
         return kv;
+    }
+
+    private void afterEvent() {
+        pumpWatches();
+        observe();
+    }
+
+    // ---- watches ----
+
+    private void onWatchCreate(long client, ClusterMessage.WatchCreate create) {
+        long watchId = kv.watches().watch(WatchRequest.of(KeyRange.all(), create.startRevision()));
+        watchStreams.put(watchId, new WatchStream(client, create.streamId()));
+    }
+
+    /** Sends what the store's watch hub has ready: history being replayed, then live changes. */
+    private void pumpWatches() {
+        if (watchStreams.isEmpty()) return;
+        for (int round = 0; round < WATCH_DRAINS_PER_EVENT_MAX; round++) {
+            for (WatchResponse response : kv.watches().drain()) {
+                WatchStream stream = watchStreams.get(response.watchId());
+                if (stream == null || response.created()) continue;
+                List<ClusterMessage.Change> changes = new java.util.ArrayList<>(response.events().size());
+                for (parley.kv.Event event : response.events()) {
+                    changes.add(new ClusterMessage.Change(event.kv().modRevision(),
+                            new String(event.kv().key().bytes(), StandardCharsets.UTF_8),
+                            event.type() == parley.kv.Event.Type.PUT ? decodeValue(event.kv().value()) : null));
+                }
+                env.send(stream.client, new ClusterMessage.WatchEvents(stream.streamId, stream.nextSeq++, changes,
+                        response.revision(), response.canceled(), response.cancelReason()));
+                if (response.canceled()) watchStreams.remove(response.watchId());
+            }
+            if (!kv.watches().catchingUp()) return;
+        }
+    }
+
+    private void sendWatchProgress() {
+        env.setTimer(WATCH_PROGRESS_TIMER, WATCH_PROGRESS_INTERVAL_NS);
+        pumpWatches();
+        for (WatchResponse progress : kv.watches().progress()) {
+            WatchStream stream = watchStreams.get(progress.watchId());
+            if (stream == null) continue;
+            env.send(stream.client, new ClusterMessage.WatchEvents(stream.streamId, stream.nextSeq++, List.of(),
+                    progress.revision(), false, ""));
+        }
     }
 
     // ---- client requests ----
@@ -234,12 +308,34 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
         }
     }
 
+    /**
+     * Durability order, checked on every message Raft sends (etcd's rule: persist, then send): a
+     * granted vote only once the vote is durable, a successful append acknowledgement only once the
+     * acknowledged entries are durable.
+     */
+    private void checkDurableBeforeSend(long to, RaftMessage message) {
+        switch (message) {
+            case RaftMessage.RequestVoteResponse vote when vote.granted() -> Check.that(
+                    storage.durableHardState().term() == vote.term() && storage.durableHardState().votedFor() == to,
+                    "durability order: n%d granted its term-%d vote to n%d before that vote was durable (durable: %s)",
+                    nodeId, vote.term(), to, storage.durableHardState());
+            case RaftMessage.AppendEntriesResponse ack when ack.success() -> Check.that(
+                    ack.matchIndex() <= storage.stableIndex(),
+                    "durability order: n%d acknowledged entries through %d to n%d, but only %d are durable",
+                    nodeId, ack.matchIndex(), to, storage.stableIndex());
+            default -> { }
+        }
+    }
+
     /** Raft sees an {@code Env<RaftMessage>}; its messages travel wrapped in {@link ClusterMessage.Raft}. */
-    private record RaftEnv(Env<ClusterMessage> env) implements Env<RaftMessage> {
+    private record RaftEnv(Env<ClusterMessage> env, KvServer server) implements Env<RaftMessage> {
         @Override public long nodeId() { return env.nodeId(); }
         @Override public long nowNs() { return env.nowNs(); }
         @Override public RandomSource random() { return env.random(); }
-        @Override public void send(long to, RaftMessage message) { env.send(to, new ClusterMessage.Raft(message)); }
+        @Override public void send(long to, RaftMessage message) {
+            server.checkDurableBeforeSend(to, message);
+            env.send(to, new ClusterMessage.Raft(message));
+        }
         @Override public void setTimer(int timerId, long delayNs) { env.setTimer(timerId, delayNs); }
         @Override public void cancelTimer(int timerId) { env.cancelTimer(timerId); }
     }

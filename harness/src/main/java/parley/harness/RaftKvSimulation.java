@@ -42,6 +42,9 @@ import parley.sim.nemesis.NemesisConfig;
  */
 public final class RaftKvSimulation {
     static final long CLIENT_ID_BASE = 1000;
+    static final long WATCHER_ID_BASE = 2000;
+    /** Watchers per run, each checking that its stream of changes is complete and in order. */
+    static final int WATCHERS = 2;
     private static final long THINK_NS_MEAN = 30_000_000L;
     private static final long ATTEMPT_TIMEOUT_NS = 300_000_000L;
     private static final long OP_TIMEOUT_NS = 3_000_000_000L;
@@ -71,7 +74,7 @@ public final class RaftKvSimulation {
     public Run runRecorded(long seed, Trace trace) {
         long wallStartNs = System.nanoTime();
         Simulation<ClusterMessage> world = new Simulation<>(SimConfig.defaults(seed).withTrace(trace).withMaxEvents(MAX_EVENTS));
-        Workload workload = new Workload(spec.opsPerClient(), 5, 40, 20, THINK_NS_MEAN, ATTEMPT_TIMEOUT_NS, OP_TIMEOUT_NS);
+        Workload workload = new Workload(spec.opsPerClient(), 5, spec.readPercent(), spec.casPercent(), THINK_NS_MEAN, ATTEMPT_TIMEOUT_NS, OP_TIMEOUT_NS);
         List<Long> serverIds = new ArrayList<>();
         for (long id = 1; id <= spec.nodes(); id++) serverIds.add(id);
         RunContext context = new RunContext(world, spec.raftConfig(), spec.raftFactory(), new TreeSet<>(serverIds), workload);
@@ -83,6 +86,12 @@ public final class RaftKvSimulation {
             int index = i;
             world.addClient(clientId, nodeId -> new SimClient(context, nodeId, index, spec.clients(), serverIds));
         }
+        List<Long> watcherIds = new ArrayList<>();
+        for (int i = 0; i < WATCHERS; i++) {
+            long watcherId = WATCHER_ID_BASE + 1 + i;
+            watcherIds.add(watcherId);
+            world.addClient(watcherId, nodeId -> new SimWatcher(context, nodeId, serverIds));
+        }
         Nemesis nemesis = spec.faults().isEmpty() ? null : new Nemesis(world, NemesisConfig.defaults()
                 .withKinds(spec.faults())
                 .withTiming(spec.faultIntervalMsMean() * 1_000_000L, 100_000_000L, 2_000_000_000L));
@@ -90,7 +99,7 @@ public final class RaftKvSimulation {
 
         long safetyNs = Math.max(5_000_000_000L, workload.opsPerClient() * (THINK_NS_MEAN + 20_000_000L));
         long livenessNs = LIVENESS_BASE_NS + workload.opsPerClient() * (THINK_NS_MEAN + 20_000_000L);
-        Progress progress = new Progress(world, context, serverIds, clientIds);
+        Progress progress = new Progress(world, context, serverIds, clientIds, watcherIds);
         RunResult result;
         try {
             result = PhasedRun.run(world, faults, PhasePlan.of(safetyNs, livenessNs), progress);
@@ -99,7 +108,7 @@ public final class RaftKvSimulation {
         }
 
         long checkStartNs = System.nanoTime();
-        Judgement judgement = judge(world, context, serverIds, result);
+        Judgement judgement = judge(world, context, serverIds, watcherIds, result);
         long endNs = System.nanoTime();
         Map<FaultKind, Long> injected = nemesis == null ? Map.of() : new EnumMap<>(nemesis.injectedCounts());
         int[] counts = countOutcomes(context.history());
@@ -112,7 +121,8 @@ public final class RaftKvSimulation {
 
     private record Judgement(SeedOutcome.Verdict verdict, String detail) {}
 
-    private Judgement judge(Simulation<ClusterMessage> world, RunContext context, List<Long> serverIds, RunResult result) {
+    private Judgement judge(Simulation<ClusterMessage> world, RunContext context, List<Long> serverIds,
+                            List<Long> watcherIds, RunResult result) {
         if (result == null) {
             return new Judgement(SeedOutcome.Verdict.RUNAWAY, "more than " + MAX_EVENTS + " events by "
                     + world.nowNs() / 1_000_000 + " ms of simulated time: a message or timer storm");
@@ -128,6 +138,8 @@ public final class RaftKvSimulation {
         }
         String divergence = replicaDivergence(world, serverIds);
         if (divergence != null) return new Judgement(SeedOutcome.Verdict.REPLICAS_DIVERGED, divergence);
+        String watchProblem = watchProblem(world, serverIds, watcherIds);
+        if (watchProblem != null) return new Judgement(SeedOutcome.Verdict.WATCH_BROKEN, watchProblem);
         CheckResult check = checkHistory(context.history(), "seed-" + world.seed());
         return switch (check.verdict()) {
             case LINEARIZABLE -> new Judgement(SeedOutcome.Verdict.PASS, "");
@@ -150,6 +162,35 @@ public final class RaftKvSimulation {
             byIndexAndHash.computeIfAbsent(applied, k -> new ArrayList<>()).add("n" + id + "=" + Long.toHexString(hash));
             if (other != null && other != hash) {
                 return "replicas at applied index " + applied + " differ: " + byIndexAndHash.get(applied);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Each watcher saw every revision in order (checked as it went); here its changes are compared
+     * with what the store itself holds at each revision, and it must have reached the last revision.
+     */
+    private static String watchProblem(Simulation<ClusterMessage> world, List<Long> serverIds, List<Long> watcherIds) {
+        KvServer reference = null;
+        for (long id : serverIds) {
+            if (world.state(id) != NodeState.UP) continue;
+            KvServer server = (KvServer) world.process(id);
+            if (reference == null || server.stateMachine().revision() > reference.stateMachine().revision()) reference = server;
+        }
+        if (reference == null) return "no server is up to compare watch streams with";
+        parley.kv.MvccStore store = reference.stateMachine().store();
+        for (long watcherId : watcherIds) {
+            SimWatcher watcher = (SimWatcher) world.process(watcherId);
+            if (watcher.lastRevision() != store.revision()) {
+                return "watcher w" + watcherId + " ended at revision " + watcher.lastRevision() + " but the store is at " + store.revision();
+            }
+            for (ClusterMessage.Change change : watcher.seen()) {
+                parley.kv.KeyValue kv = store.get(parley.kv.Bytes.utf8(change.key()), change.revision());
+                Long stored = kv == null ? null : KvServer.decodeValue(kv.value());
+                if (kv == null || kv.modRevision() != change.revision() || !java.util.Objects.equals(stored, change.value())) {
+                    return "watcher w" + watcherId + " saw " + change + " but the store holds " + kv + " at that revision";
+                }
             }
         }
         return null;
@@ -202,12 +243,15 @@ public final class RaftKvSimulation {
         private final RunContext context;
         private final List<Long> serverIds;
         private final List<Long> clientIds;
+        private final List<Long> watcherIds;
 
-        Progress(Simulation<ClusterMessage> world, RunContext context, List<Long> serverIds, List<Long> clientIds) {
+        Progress(Simulation<ClusterMessage> world, RunContext context, List<Long> serverIds, List<Long> clientIds,
+                 List<Long> watcherIds) {
             this.world = world;
             this.context = context;
             this.serverIds = serverIds;
             this.clientIds = clientIds;
+            this.watcherIds = watcherIds;
         }
 
         @Override
@@ -218,7 +262,24 @@ public final class RaftKvSimulation {
 
         @Override
         public boolean progressed() {
-            return clientsFinished() == clientIds.size() && serversCaughtUp();
+            return clientsFinished() == clientIds.size() && serversCaughtUp() && watchersCaughtUp() == watcherIds.size();
+        }
+
+        private long maxRevision() {
+            long revision = 0;
+            for (long id : serverIds) {
+                if (world.state(id) == NodeState.UP) revision = Math.max(revision, ((KvServer) world.process(id)).stateMachine().revision());
+            }
+            return revision;
+        }
+
+        private int watchersCaughtUp() {
+            long revision = maxRevision();
+            int caughtUp = 0;
+            for (long id : watcherIds) {
+                if (((SimWatcher) world.process(id)).lastRevision() >= revision) caughtUp++;
+            }
+            return caughtUp;
         }
 
         private int clientsFinished() {
@@ -245,7 +306,9 @@ public final class RaftKvSimulation {
         @Override
         public String describe() {
             StringBuilder text = new StringBuilder();
-            text.append(clientsFinished()).append('/').append(clientIds.size()).append(" clients finished; servers:");
+            text.append(clientsFinished()).append('/').append(clientIds.size()).append(" clients finished; ")
+                    .append(watchersCaughtUp()).append('/').append(watcherIds.size()).append(" watchers at revision ")
+                    .append(maxRevision()).append("; servers:");
             for (long id : serverIds) {
                 text.append(' ').append("n").append(id).append('=');
                 if (world.state(id) != NodeState.UP) {

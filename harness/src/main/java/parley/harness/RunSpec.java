@@ -14,11 +14,13 @@ import parley.sim.nemesis.FaultKind;
  * @param opsTotal      operations all clients issue together during the safety phase
  * @param faults        the fault kinds the nemesis may inject; empty for none
  * @param faultIntervalMsMean mean time between injected faults
+ * @param readPercent   share of client operations that are reads
+ * @param casPercent    share that are compare-and-sets (the rest are writes)
  * @param raftConfig    the servers' Raft configuration
  * @param raftFactory   how servers create their Raft node (planted-bug variants in tests)
  */
 public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> faults, long faultIntervalMsMean,
-                      RaftConfig raftConfig, RaftNodeFactory raftFactory) {
+                      int readPercent, int casPercent, RaftConfig raftConfig, RaftNodeFactory raftFactory) {
     public static final int MAX_NODES = 99;
     public static final int MAX_CLIENTS = 1000;
 
@@ -27,6 +29,9 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
         if (clients < 1 || clients > MAX_CLIENTS) throw new IllegalArgumentException("--clients must be in 1.." + MAX_CLIENTS + ", got " + clients);
         if (opsTotal < 0) throw new IllegalArgumentException("--ops must be >= 0, got " + opsTotal);
         if (faultIntervalMsMean <= 0) throw new IllegalArgumentException("fault interval must be positive, got " + faultIntervalMsMean);
+        if (readPercent < 0 || casPercent < 0 || readPercent + casPercent > 100) {
+            throw new IllegalArgumentException("read% and cas% must be >= 0 and add up to at most 100, got " + readPercent + " and " + casPercent);
+        }
         faults = faults.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(faults));
     }
 
@@ -43,22 +48,25 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
 
     /** 5 nodes, 5 clients, 1,000 operations, every fault. */
     public static RunSpec defaults() {
-        return new RunSpec(5, 5, 1000, EnumSet.allOf(FaultKind.class), 500, simulationRaftConfig(), RaftNodeFactory.STANDARD);
+        return new RunSpec(5, 5, 1000, EnumSet.allOf(FaultKind.class), 500, 40, 20, simulationRaftConfig(), RaftNodeFactory.STANDARD);
     }
 
-    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, raftConfig, raftFactory); }
+    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, raftConfig, raftFactory); }
 
-    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, raftConfig, raftFactory); }
+    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, raftConfig, raftFactory); }
 
-    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, raftConfig, raftFactory); }
+    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, raftConfig, raftFactory); }
 
-    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, raftConfig, raftFactory); }
+    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, raftConfig, raftFactory); }
 
-    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, raftConfig, raftFactory); }
+    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, raftConfig, raftFactory); }
 
-    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, raftConfig, f); }
+    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, raftConfig, f); }
 
-    public RunSpec withRaftConfig(RaftConfig c) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, c, raftFactory); }
+    public RunSpec withRaftConfig(RaftConfig c) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, c, raftFactory); }
+
+    /** The operation mix: {@code reads}% reads, {@code cas}% compare-and-sets, the rest writes. */
+    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, raftConfig, raftFactory); }
 
     int opsPerClient() {
         return (opsTotal + clients - 1) / clients;

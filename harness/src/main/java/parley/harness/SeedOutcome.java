@@ -35,6 +35,8 @@ public record SeedOutcome(long seed, Verdict verdict, String detail, int opsOk, 
         LIVENESS_FAILURE,
         /** Replicas that applied the same log ended with different state. */
         REPLICAS_DIVERGED,
+        /** A watcher missed, repeated or misordered a change, or saw one the store does not hold. */
+        WATCH_BROKEN,
         /** The run blew its event budget: a message or timer storm. */
         RUNAWAY;
 

@@ -38,6 +38,16 @@ public final class SimRaftStorage implements RaftStorage {
     private final ArrayList<LogEntry> entries = new ArrayList<>();
     private long journalRecords;
 
+    // What is known durable, tracked apart from Raft's own bookkeeping so the harness can check
+    // Raft's durability order independently ("nothing is acknowledged before it is durable").
+    private HardState durableHardState = HardState.INITIAL;
+    /** Every entry of the current log up to this index is durable. */
+    private long stableIndex;
+    private final java.util.TreeMap<Long, Covered> pendingSyncs = new java.util.TreeMap<>();
+
+    /** What a requested sync will make durable when it completes. */
+    private record Covered(HardState hardState, long lastIndex) {}
+
     private SimRaftStorage(SimDisk disk) {
         this.disk = disk;
     }
@@ -50,6 +60,9 @@ public final class SimRaftStorage implements RaftStorage {
             storage.replay(record);
         }
         storage.journalRecords = records.size();
+        // Whatever survived on the platter is durable by definition.
+        storage.durableHardState = storage.hardState;
+        storage.stableIndex = storage.lastIndex();
         return storage;
     }
 
@@ -112,11 +125,16 @@ public final class SimRaftStorage implements RaftStorage {
         Check.that(index >= snapshot.index(), "truncateAfter(%d) below the snapshot %d", index, snapshot.index());
         if (index >= lastIndex()) return;
         dropAfter(index);
+        forgetDurabilityAfter(index);
         write(ByteBuffer.allocate(9).put(TRUNCATE_AFTER).putLong(index).array());
     }
 
     @Override
     public void saveSnapshot(Snapshot newSnapshot) {
+        // Entries up to the snapshot stay durable on disk until the snapshot itself is: either way
+        // they are covered (Raft only installs snapshots of the committed prefix). Entries after it
+        // are gone unless the log continues through the snapshot.
+        if (!logContinuesAfter(newSnapshot)) forgetDurabilityAfter(newSnapshot.index());
         applySnapshot(newSnapshot);
         write(encodeSnapshot(newSnapshot));
         maybeRewriteJournal();
@@ -124,7 +142,32 @@ public final class SimRaftStorage implements RaftStorage {
 
     @Override
     public void sync(long syncId) {
+        pendingSyncs.put(syncId, new Covered(hardState, lastIndex()));
         disk.sync(syncId);
+    }
+
+    /** The runtime reports that sync {@code syncId} completed (before telling Raft). */
+    void markSynced(long syncId) {
+        Covered covered = pendingSyncs.remove(syncId);
+        Check.that(covered != null, "sync %d completed but was never requested", syncId);
+        durableHardState = covered.hardState;
+        stableIndex = Math.max(stableIndex, covered.lastIndex);
+    }
+
+    /** The latest hard state known durable. */
+    HardState durableHardState() {
+        return durableHardState;
+    }
+
+    /** Every entry of the current log up to this index is known durable. */
+    long stableIndex() {
+        return stableIndex;
+    }
+
+    /** Entries after {@code index} leave the log: neither they nor pending syncs can vouch for them. */
+    private void forgetDurabilityAfter(long index) {
+        stableIndex = Math.min(stableIndex, index);
+        pendingSyncs.replaceAll((id, covered) -> new Covered(covered.hardState, Math.min(covered.lastIndex, index)));
     }
 
     private void dropAfter(long index) {
@@ -132,10 +175,14 @@ public final class SimRaftStorage implements RaftStorage {
         while (entries.size() > keep) entries.remove(entries.size() - 1);
     }
 
-    private void applySnapshot(Snapshot newSnapshot) {
-        boolean logContinues = newSnapshot.index() <= lastIndex() && newSnapshot.index() > snapshot.index()
+    /** Whether the log already holds the snapshot's last entry, so the entries after it stay valid. */
+    private boolean logContinuesAfter(Snapshot newSnapshot) {
+        return newSnapshot.index() >= snapshot.index() && newSnapshot.index() <= lastIndex()
                 && term(newSnapshot.index()) == newSnapshot.term();
-        if (logContinues) {
+    }
+
+    private void applySnapshot(Snapshot newSnapshot) {
+        if (logContinuesAfter(newSnapshot)) {
             entries.subList(0, (int) (newSnapshot.index() - snapshot.index())).clear();
         } else {
             entries.clear();

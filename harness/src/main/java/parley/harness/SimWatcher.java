@@ -1,0 +1,118 @@
+package parley.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import parley.core.Check;
+import parley.core.env.Env;
+import parley.sim.SimDisk;
+import parley.sim.SimProcess;
+
+/**
+ * A simulated watcher: watches every key from revision 1 through one server at a time and checks,
+ * as events arrive, that it sees every revision exactly once and in order. When its server goes
+ * silent (crashed, paused, partitioned away) it re-watches on another server from the revision after
+ * the last one it saw, as an etcd client does, so the check spans servers and restarts too.
+ *
+ * <p>In this workload every revision after 1 is made by exactly one put, so "gap-free" is exact: the
+ * next change must carry the next revision, and a progress notice for revision R means every
+ * revision up to R has already arrived.
+ */
+public final class SimWatcher implements SimProcess<ClusterMessage> {
+    private static final int LIVENESS_TIMER = 1;
+    private static final long LIVENESS_CHECK_NS = 250_000_000L;
+    /** Without any message for this long the stream is presumed dead; servers send progress every 100 ms. */
+    private static final long SILENCE_NS = 1_000_000_000L;
+
+    private final RunContext run;
+    private final long watcherId;
+    private final List<Long> servers;
+    private Env<ClusterMessage> env;
+
+    private int serverIndex;
+    private long streamId;
+    private long expectedSeq;
+    private final TreeMap<Long, ClusterMessage.WatchEvents> outOfOrder = new TreeMap<>();
+    private long lastHeardNs;
+    private long lastRevision = 1;
+    private final List<ClusterMessage.Change> seen = new ArrayList<>();
+    private int streamsOpened;
+
+    SimWatcher(RunContext run, long watcherId, List<Long> servers) {
+        this.run = run;
+        this.watcherId = watcherId;
+        this.servers = List.copyOf(servers);
+    }
+
+    @Override
+    public void onStart(Env<ClusterMessage> env, SimDisk disk) {
+        this.env = env;
+        serverIndex = env.random().nextInt(servers.size());
+        openStream();
+        env.setTimer(LIVENESS_TIMER, LIVENESS_CHECK_NS);
+    }
+
+    /** Every change seen, in order. */
+    public List<ClusterMessage.Change> seen() {
+        return seen;
+    }
+
+    /** The last revision seen (1 before any change). */
+    public long lastRevision() {
+        return lastRevision;
+    }
+
+    public int streamsOpened() {
+        return streamsOpened;
+    }
+
+    private void openStream() {
+        streamId = (watcherId << 20) + ++streamsOpened;
+        expectedSeq = 0;
+        outOfOrder.clear();
+        lastHeardNs = run.nowNs();
+        env.send(servers.get(serverIndex), new ClusterMessage.WatchCreate(streamId, lastRevision + 1));
+    }
+
+    @Override
+    public void onTimer(int timerId) {
+        env.setTimer(LIVENESS_TIMER, LIVENESS_CHECK_NS);
+        if (run.nowNs() - lastHeardNs > SILENCE_NS) {
+            serverIndex = (serverIndex + 1) % servers.size();
+            openStream();
+        }
+    }
+
+    @Override
+    public void onMessage(long from, ClusterMessage message) {
+        if (!(message instanceof ClusterMessage.WatchEvents events) || events.streamId() != streamId) return;
+        lastHeardNs = run.nowNs();
+        // The network may reorder a stream's messages; a real stream (TCP) would not, so restore order.
+        outOfOrder.put(events.seq(), events);
+        while (!outOfOrder.isEmpty() && outOfOrder.firstKey() == expectedSeq) {
+            process(from, outOfOrder.pollFirstEntry().getValue());
+            expectedSeq++;
+        }
+    }
+
+    private void process(long from, ClusterMessage.WatchEvents events) {
+        if (events.canceled()) {
+            // Nothing in this workload compacts, so a canceled watch is itself a bug.
+            throw new IllegalStateException("watch stream s" + streamId + " on n" + from + " canceled: " + events.reason());
+        }
+        for (ClusterMessage.Change change : events.changes()) {
+            Check.that(change.revision() == lastRevision + 1,
+                    "watch gap-free: watcher w%d got revision %d from n%d after %d", watcherId, change.revision(), from, lastRevision);
+            lastRevision = change.revision();
+            seen.add(change);
+        }
+        if (events.changes().isEmpty()) {
+            Check.that(events.revision() <= lastRevision,
+                    "watch gap-free: n%d promised progress to revision %d but watcher w%d has only seen up to %d",
+                    from, events.revision(), watcherId, lastRevision);
+        }
+    }
+
+    @Override
+    public void onSyncComplete(long syncId) {}
+}
