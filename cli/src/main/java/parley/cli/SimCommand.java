@@ -55,6 +55,15 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--fault-interval-ms", defaultValue = "500", description = "Mean time between injected faults (default ${DEFAULT-VALUE}).")
     long faultIntervalMs;
 
+    @Option(names = "--keys", defaultValue = "5", description = "Registers the clients work on (default ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--read-percent", defaultValue = "40", description = "Share of client operations that are reads (default ${DEFAULT-VALUE}).")
+    int readPercent;
+
+    @Option(names = "--cas-percent", defaultValue = "20", description = "Share that are compare-and-sets; the rest are writes (default ${DEFAULT-VALUE}).")
+    int casPercent;
+
     @Option(names = "--trace", description = "Print the event-by-event timeline of the run (one seed only).")
     boolean trace;
 
@@ -77,11 +86,11 @@ final class SimCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<Long> seedList = SeedRange.parse(seeds);
         RunSpec spec = spec();
+        if (historyDir != null) createDirectory(historyDir);
         if (trace || traceFile != null) {
             if (seedList.size() != 1) throw new UserError("--trace replays one seed; give --seeds N");
             return replay(spec, seedList.get(0));
         }
-        if (historyDir != null) Files.createDirectories(historyDir);
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (threadCount < 1 || threadCount > 256) throw new UserError("--threads must be in 1..256, got " + threadCount);
         return runSuite(spec, seedList, threadCount);
@@ -90,7 +99,7 @@ final class SimCommand implements Callable<Integer> {
     private RunSpec spec() {
         try {
             return RunSpec.defaults().withNodes(nodes).withClients(clients).withOps(ops)
-                    .withFaults(parseFaults(faults)).withFaultIntervalMs(faultIntervalMs);
+                    .withFaults(parseFaults(faults)).withFaultIntervalMs(faultIntervalMs).withMix(readPercent, casPercent).withKeys(keys);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -114,10 +123,17 @@ final class SimCommand implements Callable<Integer> {
 
     private int replay(RunSpec spec, long seed) throws IOException {
         PrintStream out = System.out;
-        PrintWriter file = traceFile == null ? null
-                : new PrintWriter(Files.newBufferedWriter(traceFile, StandardCharsets.UTF_8));
+        PrintWriter file = null;
+        if (traceFile != null) {
+            try {
+                file = new PrintWriter(Files.newBufferedWriter(traceFile, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UserError("cannot write " + traceFile + ": " + describe(e));
+            }
+        }
         try {
-            Trace sink = file != null ? Trace.to(file::println) : Trace.to(out::println);
+            PrintWriter traceOut = file;
+            Trace sink = traceOut != null ? Trace.to(traceOut::println) : Trace.to(out::println);
             RaftKvSimulation.Run run = new RaftKvSimulation(spec).runRecorded(seed, sink);
             if (historyDir != null) saveHistory(seed, run);
             SeedOutcome outcome = run.outcome();
@@ -140,7 +156,8 @@ final class SimCommand implements Callable<Integer> {
         long[] wallNs = new long[seedList.size()];
         int[] done = {0};
         long startNs = System.nanoTime();
-        new SimSuite(spec, threadCount).run(seedList, failFast, outcome -> {
+        new SimSuite(spec, threadCount).runRecorded(seedList, failFast, run -> {
+            SeedOutcome outcome = run.outcome();
             wallNs[done[0]++] = outcome.wallNs();
             boolean failed = outcome.verdict().failed();
             if (failed) failures.add(outcome);
@@ -155,10 +172,7 @@ final class SimCommand implements Callable<Integer> {
                 out.printf("  ... %d/%d seeds, %d failed, %.1f s%n", done[0], seedList.size(), failures.size(),
                         (System.nanoTime() - startNs) / 1e9);
             }
-            if (historyDir != null) {
-                // Histories are saved from a second, identical run only for failures, to keep passes fast.
-                if (failed) saveHistory(outcome.seed(), new RaftKvSimulation(spec).runRecorded(outcome.seed(), Trace.off()));
-            }
+            if (historyDir != null) saveHistory(outcome.seed(), run);
         });
         long[] measured = Arrays.copyOf(wallNs, done[0]);
         Arrays.sort(measured);
@@ -173,13 +187,35 @@ final class SimCommand implements Callable<Integer> {
         try {
             Files.writeString(file, RaftKvSimulation.historyText(run.history()), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UserError("cannot write " + file + ": " + e.getMessage());
+            throw new UserError("cannot write " + file + ": " + describe(e));
         }
+    }
+
+    private static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError("cannot create directory " + dir + ": " + describe(e));
+        }
+    }
+
+    /** IOExceptions from java.nio often carry only the path; name the kind of failure too. */
+    static String describe(IOException e) {
+        String kind = switch (e) {
+            case java.nio.file.NoSuchFileException x -> "no such file or directory";
+            case java.nio.file.AccessDeniedException x -> "permission denied";
+            case java.nio.file.FileAlreadyExistsException x -> "already exists (and is not a directory?)";
+            case java.nio.file.NotDirectoryException x -> "not a directory";
+            default -> e.getClass().getSimpleName();
+        };
+        String detail = e.getMessage() == null ? "" : e.getMessage();
+        return e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? kind + " (" + fs.getReason() + ")" : kind + (detail.isEmpty() ? "" : " (" + detail + ")");
     }
 
     private String replayCommand(RunSpec spec, long seed) {
         return "./parley sim --nodes " + spec.nodes() + " --clients " + spec.clients() + " --ops " + spec.opsTotal()
-                + " --faults " + faults + " --fault-interval-ms " + faultIntervalMs + " --seeds " + seed + " --trace";
+                + " --faults " + faults + " --fault-interval-ms " + faultIntervalMs
+                + " --keys " + keys + " --read-percent " + readPercent + " --cas-percent " + casPercent + " --seeds " + seed + " --trace";
     }
 
     private static void printHeader(PrintStream out) {

@@ -74,7 +74,7 @@ public final class RaftKvSimulation {
     public Run runRecorded(long seed, Trace trace) {
         long wallStartNs = System.nanoTime();
         Simulation<ClusterMessage> world = new Simulation<>(SimConfig.defaults(seed).withTrace(trace).withMaxEvents(MAX_EVENTS));
-        Workload workload = new Workload(spec.opsPerClient(), 5, spec.readPercent(), spec.casPercent(), THINK_NS_MEAN, ATTEMPT_TIMEOUT_NS, OP_TIMEOUT_NS);
+        Workload workload = new Workload(spec.opsPerClient(), spec.keys(), spec.readPercent(), spec.casPercent(), THINK_NS_MEAN, ATTEMPT_TIMEOUT_NS, OP_TIMEOUT_NS);
         List<Long> serverIds = new ArrayList<>();
         for (long id = 1; id <= spec.nodes(); id++) serverIds.add(id);
         RunContext context = new RunContext(world, spec.raftConfig(), spec.raftFactory(), new TreeSet<>(serverIds), workload);

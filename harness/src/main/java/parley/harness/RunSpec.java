@@ -16,11 +16,12 @@ import parley.sim.nemesis.FaultKind;
  * @param faultIntervalMsMean mean time between injected faults
  * @param readPercent   share of client operations that are reads
  * @param casPercent    share that are compare-and-sets (the rest are writes)
+ * @param keys          registers the clients work on
  * @param raftConfig    the servers' Raft configuration
  * @param raftFactory   how servers create their Raft node (planted-bug variants in tests)
  */
 public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> faults, long faultIntervalMsMean,
-                      int readPercent, int casPercent, RaftConfig raftConfig, RaftNodeFactory raftFactory) {
+                      int readPercent, int casPercent, int keys, RaftConfig raftConfig, RaftNodeFactory raftFactory) {
     public static final int MAX_NODES = 99;
     public static final int MAX_CLIENTS = 1000;
 
@@ -32,6 +33,7 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
         if (readPercent < 0 || casPercent < 0 || readPercent + casPercent > 100) {
             throw new IllegalArgumentException("read% and cas% must be >= 0 and add up to at most 100, got " + readPercent + " and " + casPercent);
         }
+        if (keys < 1 || keys > 100_000) throw new IllegalArgumentException("--keys must be in 1..100000, got " + keys);
         faults = faults.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(faults));
     }
 
@@ -48,25 +50,27 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
 
     /** 5 nodes, 5 clients, 1,000 operations, every fault. */
     public static RunSpec defaults() {
-        return new RunSpec(5, 5, 1000, EnumSet.allOf(FaultKind.class), 500, 40, 20, simulationRaftConfig(), RaftNodeFactory.STANDARD);
+        return new RunSpec(5, 5, 1000, EnumSet.allOf(FaultKind.class), 500, 40, 20, 5, simulationRaftConfig(), RaftNodeFactory.STANDARD);
     }
 
-    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, raftConfig, raftFactory); }
+    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, raftConfig, raftFactory); }
 
-    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, raftConfig, raftFactory); }
+    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, raftConfig, raftFactory); }
 
-    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, raftConfig, raftFactory); }
+    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, keys, raftConfig, raftFactory); }
 
-    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, raftConfig, raftFactory); }
+    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, keys, raftConfig, raftFactory); }
 
-    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, raftConfig, raftFactory); }
+    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, keys, raftConfig, raftFactory); }
 
-    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, raftConfig, f); }
+    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, raftConfig, f); }
 
-    public RunSpec withRaftConfig(RaftConfig c) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, c, raftFactory); }
+    public RunSpec withRaftConfig(RaftConfig c) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, c, raftFactory); }
 
     /** The operation mix: {@code reads}% reads, {@code cas}% compare-and-sets, the rest writes. */
-    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, raftConfig, raftFactory); }
+    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, keys, raftConfig, raftFactory); }
+
+    public RunSpec withKeys(int k) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, k, raftConfig, raftFactory); }
 
     int opsPerClient() {
         return (opsTotal + clients - 1) / clients;

@@ -27,6 +27,11 @@ public final class SimSuite {
      * {@code stopAtFirstFailure}, seeds after the first failing one are skipped (a bug hunt).
      */
     public List<SeedOutcome> run(List<Long> seeds, boolean stopAtFirstFailure, Consumer<SeedOutcome> onOutcome) {
+        return runRecorded(seeds, stopAtFirstFailure, run -> onOutcome.accept(run.outcome()));
+    }
+
+    /** Like {@link #run}, handing over each seed's recorded client history too. */
+    public List<SeedOutcome> runRecorded(List<Long> seeds, boolean stopAtFirstFailure, Consumer<RaftKvSimulation.Run> onRun) {
         RaftKvSimulation simulation = new RaftKvSimulation(spec);
         ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "parley-sim");
@@ -34,15 +39,17 @@ public final class SimSuite {
             return thread;
         });
         try {
-            List<Future<SeedOutcome>> futures = new ArrayList<>(seeds.size());
-            for (long seed : seeds) futures.add(pool.submit(() -> simulation.run(seed)));
+            List<Future<RaftKvSimulation.Run>> futures = new ArrayList<>(seeds.size());
+            for (long seed : seeds) futures.add(pool.submit(() -> simulation.runRecorded(seed, parley.sim.Trace.off())));
             List<SeedOutcome> outcomes = new ArrayList<>(seeds.size());
-            for (Future<SeedOutcome> future : futures) {
-                SeedOutcome outcome = await(future);
+            for (int i = 0; i < futures.size(); i++) {
+                RaftKvSimulation.Run run = await(futures.get(i));
+                futures.set(i, null); // let the history go once handed over
+                SeedOutcome outcome = run.outcome();
                 outcomes.add(outcome);
-                onOutcome.accept(outcome);
+                onRun.accept(run);
                 if (stopAtFirstFailure && outcome.verdict().failed()) {
-                    futures.forEach(f -> f.cancel(true));
+                    futures.forEach(f -> { if (f != null) f.cancel(true); });
                     break;
                 }
             }
@@ -52,7 +59,7 @@ public final class SimSuite {
         }
     }
 
-    private static SeedOutcome await(Future<SeedOutcome> future) {
+    private static RaftKvSimulation.Run await(Future<RaftKvSimulation.Run> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {

@@ -16,10 +16,10 @@ import parley.sim.Trace;
  * agreement and the liveness bound.
  */
 class SimulationSuiteTest {
-    static final int CI_SEEDS = 300;
+    static final int CI_SEEDS = 500;
 
     @Test
-    void threeHundredSeedsOfFiveNodesUnderAllFaultsPass() {
+    void fiveHundredSeedsOfFiveNodesUnderAllFaultsPass() {
         RunSpec spec = RunSpec.defaults().withOps(1000);
         List<Long> seeds = LongStream.rangeClosed(1, CI_SEEDS).boxed().toList();
         List<String> failures = new ArrayList<>();
