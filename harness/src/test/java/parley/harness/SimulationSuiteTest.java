@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import parley.sim.Trace;
 
 /**
- * The simulation suite CI runs: the correct Raft KV under every fault, 300 seeds of a 5-node
+ * The simulation suite CI runs: the correct Raft KV under every fault, 500 seeds of a 5-node
  * cluster with 5 clients, each seed judged by the invariants, the linearizability checker, replica
  * agreement and the liveness bound.
  */
