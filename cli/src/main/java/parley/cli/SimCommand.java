@@ -64,6 +64,9 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--cas-percent", defaultValue = "20", description = "Share that are compare-and-sets; the rest are writes (default ${DEFAULT-VALUE}).")
     int casPercent;
 
+    @Option(names = "--operator-interval-ms", defaultValue = "1000", description = "Mean time between the operator's leadership transfers and membership changes; 0 for none (default ${DEFAULT-VALUE}).")
+    long operatorIntervalMs;
+
     @Option(names = "--trace", description = "Print the event-by-event timeline of the run (one seed only).")
     boolean trace;
 
@@ -99,7 +102,7 @@ final class SimCommand implements Callable<Integer> {
     private RunSpec spec() {
         try {
             return RunSpec.defaults().withNodes(nodes).withClients(clients).withOps(ops)
-                    .withFaults(parseFaults(faults)).withFaultIntervalMs(faultIntervalMs).withMix(readPercent, casPercent).withKeys(keys);
+                    .withFaults(parseFaults(faults)).withFaultIntervalMs(faultIntervalMs).withMix(readPercent, casPercent).withKeys(keys).withOperatorIntervalMs(operatorIntervalMs);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -215,18 +218,18 @@ final class SimCommand implements Callable<Integer> {
     private String replayCommand(RunSpec spec, long seed) {
         return "./parley sim --nodes " + spec.nodes() + " --clients " + spec.clients() + " --ops " + spec.opsTotal()
                 + " --faults " + faults + " --fault-interval-ms " + faultIntervalMs
-                + " --keys " + keys + " --read-percent " + readPercent + " --cas-percent " + casPercent + " --seeds " + seed + " --trace";
+                + " --keys " + keys + " --operator-interval-ms " + operatorIntervalMs + " --read-percent " + readPercent + " --cas-percent " + casPercent + " --seeds " + seed + " --trace";
     }
 
     private static void printHeader(PrintStream out) {
-        out.printf("%-8s %-17s %6s %5s %5s %7s %8s %9s %7s %8s%n",
-                "seed", "verdict", "ok", "fail", "info", "faults", "leaders", "messages", "sim-s", "wall-ms");
+        out.printf("%-8s %-17s %6s %5s %5s %7s %8s %6s %9s %7s %8s%n",
+                "seed", "verdict", "ok", "fail", "info", "faults", "leaders", "admin", "messages", "sim-s", "wall-ms");
     }
 
     private static void printRow(PrintStream out, SeedOutcome o) {
-        out.printf(Locale.ROOT, "%-8d %-17s %6d %5d %5d %7d %8d %9d %7.1f %8d%n",
+        out.printf(Locale.ROOT, "%-8d %-17s %6d %5d %5d %7d %8d %6d %9d %7.1f %8d%n",
                 o.seed(), o.verdict().name().toLowerCase(Locale.ROOT).replace('_', '-'), o.opsOk(), o.opsFail(), o.opsInfo(),
-                o.faultsTotal(), o.leaderElections(), o.messages(), o.simulatedNs() / 1e9, o.wallNs() / 1_000_000);
+                o.faultsTotal(), o.leaderElections(), o.adminChanges(), o.messages(), o.simulatedNs() / 1e9, o.wallNs() / 1_000_000);
     }
 
     /** Fault names for --help and completion. */

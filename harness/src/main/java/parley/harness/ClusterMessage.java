@@ -52,6 +52,28 @@ public sealed interface ClusterMessage {
         }
     }
 
+    /** An operator's request: a membership change or a leadership transfer. Only the leader acts on it. */
+    record Admin(long requestId, AdminOp op) implements ClusterMessage {
+        @Override public String toString() { return "Admin{#" + requestId + " " + op + "}"; }
+    }
+
+    /** A server's answer to an {@link Admin} request: accepted, or why not. */
+    record AdminReply(long requestId, boolean accepted, String detail) implements ClusterMessage {
+        @Override public String toString() { return "AdminReply{#" + requestId + (accepted ? " accepted " : " refused ") + detail + "}"; }
+    }
+
+    /** What an operator may ask for. */
+    sealed interface AdminOp {
+        /** Hand leadership to {@code target}. */
+        record Transfer(long target) implements AdminOp {}
+
+        /** Make voter {@code nodeId} a learner (joint consensus), if enough voters remain. */
+        record Demote(long nodeId) implements AdminOp {}
+
+        /** Make learner {@code nodeId} a voter again (joint consensus). */
+        record Promote(long nodeId) implements AdminOp {}
+    }
+
     /** One change a watcher saw: {@code value} null for a delete. */
     record Change(long revision, String key, Long value) {}
 

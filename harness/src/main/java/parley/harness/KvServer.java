@@ -98,6 +98,8 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
             case ClusterMessage.Raft raftMessage -> raft.onMessage(from, raftMessage.message());
             case ClusterMessage.Request request -> onRequest(from, request);
             case ClusterMessage.WatchCreate create -> onWatchCreate(from, create);
+            case ClusterMessage.Admin admin -> onAdmin(from, admin);
+            case ClusterMessage.AdminReply reply -> throw new IllegalStateException("server got an admin reply: " + reply);
             case ClusterMessage.Response response -> throw new IllegalStateException("server got a response: " + response);
             case ClusterMessage.WatchEvents events -> throw new IllegalStateException("server got watch events: " + events);
         }
@@ -173,6 +175,41 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
             env.send(stream.client, new ClusterMessage.WatchEvents(stream.streamId, stream.nextSeq++, List.of(),
                     progress.revision(), false, ""));
         }
+    }
+
+    // ---- operator requests ----
+
+    /** Voters never drop below this, so a majority can survive the nemesis's minority of faults. */
+    private static final int VOTERS_MIN = 3;
+
+    private void onAdmin(long operator, ClusterMessage.Admin admin) {
+        ClusterConfig current = raft.status().config();
+        ProposeResult result = switch (admin.op()) {
+            case ClusterMessage.AdminOp.Transfer transfer -> raft.transferLeadership(transfer.target());
+            case ClusterMessage.AdminOp.Demote demote -> {
+                if (current.isJoint() || !current.voters().contains(demote.nodeId()) || current.voters().size() <= VOTERS_MIN) {
+                    yield new ProposeResult.Rejected(parley.raft.RejectReason.INVALID_CONFIG);
+                }
+                java.util.Set<Long> voters = new java.util.TreeSet<>(current.voters());
+                voters.remove(demote.nodeId());
+                java.util.Set<Long> learners = new java.util.TreeSet<>(current.learners());
+                learners.add(demote.nodeId());
+                yield raft.proposeConfigChange(ClusterConfig.of(voters, learners));
+            }
+            case ClusterMessage.AdminOp.Promote promote -> {
+                if (current.isJoint() || !current.learners().contains(promote.nodeId())) {
+                    yield new ProposeResult.Rejected(parley.raft.RejectReason.INVALID_CONFIG);
+                }
+                java.util.Set<Long> voters = new java.util.TreeSet<>(current.voters());
+                voters.add(promote.nodeId());
+                java.util.Set<Long> learners = new java.util.TreeSet<>(current.learners());
+                learners.remove(promote.nodeId());
+                yield raft.proposeConfigChange(ClusterConfig.of(voters, learners));
+            }
+        };
+        boolean accepted = result instanceof ProposeResult.Accepted;
+        if (accepted && run.tracing()) run.trace(nodeId, "operator: " + admin.op() + " accepted, config " + current);
+        env.send(operator, new ClusterMessage.AdminReply(admin.requestId(), accepted, result.toString()));
     }
 
     // ---- client requests ----

@@ -45,6 +45,7 @@ public final class RaftKvSimulation {
     static final long WATCHER_ID_BASE = 2000;
     /** Watchers per run, each checking that its stream of changes is complete and in order. */
     static final int WATCHERS = 2;
+    static final long OPERATOR_ID = 3000;
     private static final long THINK_NS_MEAN = 30_000_000L;
     private static final long ATTEMPT_TIMEOUT_NS = 300_000_000L;
     private static final long OP_TIMEOUT_NS = 3_000_000_000L;
@@ -92,6 +93,9 @@ public final class RaftKvSimulation {
             watcherIds.add(watcherId);
             world.addClient(watcherId, nodeId -> new SimWatcher(context, nodeId, serverIds));
         }
+        if (spec.operatorIntervalMsMean() > 0) {
+            world.addClient(OPERATOR_ID, nodeId -> new SimOperator(context, serverIds, spec.operatorIntervalMsMean() * 1_000_000L));
+        }
         Nemesis nemesis = spec.faults().isEmpty() ? null : new Nemesis(world, NemesisConfig.defaults()
                 .withKinds(spec.faults())
                 .withTiming(spec.faultIntervalMsMean() * 1_000_000L, 100_000_000L, 2_000_000_000L));
@@ -113,7 +117,7 @@ public final class RaftKvSimulation {
         Map<FaultKind, Long> injected = nemesis == null ? Map.of() : new EnumMap<>(nemesis.injectedCounts());
         int[] counts = countOutcomes(context.history());
         SeedOutcome outcome = new SeedOutcome(seed, judgement.verdict, judgement.detail, counts[0], counts[1], counts[2],
-                injected, context.ledger().leaderElections(), world.stats().messagesSent(), world.eventCount(),
+                injected, context.ledger().leaderElections(), context.adminAccepted(), world.stats().messagesSent(), world.eventCount(),
                 world.nowNs(), endNs - wallStartNs, endNs - checkStartNs);
         if (world.tracing()) world.trace("verdict " + outcome.verdict() + (outcome.detail().isEmpty() ? "" : ": " + outcome.detail()));
         return new Run(outcome, context.history());

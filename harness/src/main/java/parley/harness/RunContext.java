@@ -22,6 +22,7 @@ public final class RunContext {
     private final List<Event> history = new ArrayList<>();
     private final Workload workload;
     private boolean healed;
+    private int adminAccepted;
 
     RunContext(Simulation<ClusterMessage> world, RaftConfig raftConfig, RaftNodeFactory raftFactory,
                Set<Long> serverIds, Workload workload) {
@@ -61,4 +62,9 @@ public final class RunContext {
     public boolean healed() { return healed; }
 
     void markHealed() { healed = true; }
+
+    /** Membership changes and leadership transfers a leader accepted. */
+    public int adminAccepted() { return adminAccepted; }
+
+    void countAdminAccepted() { adminAccepted++; }
 }

@@ -14,6 +14,7 @@ import parley.sim.nemesis.FaultKind;
  * @param opsInfo         operations whose outcome is unknown
  * @param faultsInjected  faults the nemesis injected, by kind
  * @param leaderElections distinct (term, leader) pairs
+ * @param adminChanges    leadership transfers and membership changes a leader accepted from the operator
  * @param messages        messages sent in the run
  * @param events          simulator events processed
  * @param simulatedNs     simulated time the run covered
@@ -21,7 +22,7 @@ import parley.sim.nemesis.FaultKind;
  * @param checkNs         wall time of the linearizability check alone
  */
 public record SeedOutcome(long seed, Verdict verdict, String detail, int opsOk, int opsFail, int opsInfo,
-                          Map<FaultKind, Long> faultsInjected, int leaderElections, long messages, long events,
+                          Map<FaultKind, Long> faultsInjected, int leaderElections, int adminChanges, long messages, long events,
                           long simulatedNs, long wallNs, long checkNs) {
     /** The possible conclusions, from best to worst. */
     public enum Verdict {
