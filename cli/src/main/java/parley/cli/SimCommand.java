@@ -67,6 +67,9 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--operator-interval-ms", defaultValue = "1000", description = "Mean time between the operator's leadership transfers and membership changes; 0 for none (default ${DEFAULT-VALUE}).")
     long operatorIntervalMs;
 
+    @Option(names = "--lease-reads", description = "Serve reads from the leader's lease instead of a ReadIndex round (safe only while clocks drift within bounds; clock jumps break the assumption).")
+    boolean leaseReads;
+
     @Option(names = "--trace", description = "Print the event-by-event timeline of the run (one seed only).")
     boolean trace;
 
@@ -102,7 +105,8 @@ final class SimCommand implements Callable<Integer> {
     private RunSpec spec() {
         try {
             return RunSpec.defaults().withNodes(nodes).withClients(clients).withOps(ops)
-                    .withFaults(parseFaults(faults)).withFaultIntervalMs(faultIntervalMs).withMix(readPercent, casPercent).withKeys(keys).withOperatorIntervalMs(operatorIntervalMs);
+                    .withFaults(parseFaults(faults)).withFaultIntervalMs(faultIntervalMs).withMix(readPercent, casPercent).withKeys(keys).withOperatorIntervalMs(operatorIntervalMs)
+                    .withRaftConfig(RunSpec.simulationRaftConfig().toBuilder().leaseReads(leaseReads).build());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -218,7 +222,7 @@ final class SimCommand implements Callable<Integer> {
     private String replayCommand(RunSpec spec, long seed) {
         return "./parley sim --nodes " + spec.nodes() + " --clients " + spec.clients() + " --ops " + spec.opsTotal()
                 + " --faults " + faults + " --fault-interval-ms " + faultIntervalMs
-                + " --keys " + keys + " --operator-interval-ms " + operatorIntervalMs + " --read-percent " + readPercent + " --cas-percent " + casPercent + " --seeds " + seed + " --trace";
+                + (leaseReads ? " --lease-reads" : "") + " --keys " + keys + " --operator-interval-ms " + operatorIntervalMs + " --read-percent " + readPercent + " --cas-percent " + casPercent + " --seeds " + seed + " --trace";
     }
 
     private static void printHeader(PrintStream out) {
