@@ -88,7 +88,7 @@ public final class SimClient implements SimProcess<ClusterMessage> {
 
     private void scheduleThink() {
         long meanNs = run.workload().thinkNsMean();
-        long delayNs = meanNs == 0 ? 1 : 1 + (long) (-Math.log(1 - env.random().nextDouble()) * meanNs);
+        long delayNs = meanNs == 0 ? 1 : 1 + (long) (-StrictMath.log(1 - env.random().nextDouble()) * meanNs);
         env.setTimer(THINK_TIMER, delayNs);
     }
 
@@ -192,8 +192,7 @@ public final class SimClient implements SimProcess<ClusterMessage> {
         int hinted = servers.indexOf(leaderHint);
         targetIndex = hinted >= 0 ? hinted : (servers.indexOf(from) + 1) % servers.size();
         env.cancelTimer(ATTEMPT_TIMER);
-        env.setTimer(ATTEMPT_TIMER, BACKOFF_NS);
-        attempt++; // the timer resends; a late answer to this attempt is still accepted
+        env.setTimer(ATTEMPT_TIMER, BACKOFF_NS); // the timer resends; a late answer to this attempt is still accepted
         targetIndex = (targetIndex + servers.size() - 1) % servers.size(); // onAttemptTimeout advances by one
     }
 

@@ -34,7 +34,7 @@ public final class SimOperator implements SimProcess<ClusterMessage> {
     }
 
     private void schedule() {
-        env.setTimer(ACT_TIMER, 1 + (long) (-Math.log(1 - env.random().nextDouble()) * actionIntervalNsMean));
+        env.setTimer(ACT_TIMER, 1 + (long) (-StrictMath.log(1 - env.random().nextDouble()) * actionIntervalNsMean));
     }
 
     @Override
