@@ -31,9 +31,11 @@ import picocli.CommandLine.Option;
         name = "sim",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs a simulated Raft KV cluster under injected faults, one deterministic run per seed,",
-            "and checks every run (invariants, linearizability, replica agreement, liveness after heal).",
-            "Exit 0 only when every seed passes; a failure prints the command that replays it."
+            "Runs a simulated Raft KV cluster under injected faults, one deterministic run per seed, "
+                    + "and checks every run: invariants as it goes (election safety, state machine safety, "
+                    + "durability order, gap-free watches), then linearizability of the client history, "
+                    + "agreement of the replicas, and progress after the heal.",
+            "Exit 0 only when every seed passes; a failure prints the command that replays it with --trace."
         })
 final class SimCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "5", description = "Servers in the cluster (default ${DEFAULT-VALUE}).")
@@ -67,7 +69,7 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--operator-interval-ms", defaultValue = "1000", description = "Mean time between the operator's leadership transfers and membership changes; 0 for none (default ${DEFAULT-VALUE}).")
     long operatorIntervalMs;
 
-    @Option(names = "--lease-reads", description = "Serve reads from the leader's lease instead of a ReadIndex round (safe only while clocks drift within bounds; clock jumps break the assumption).")
+    @Option(names = "--lease-reads", description = "Serve reads from the leader's lease instead of a ReadIndex round (safe while clocks drift within Raft's maxClockDriftPpm; clock jumps on a quorum would break it).")
     boolean leaseReads;
 
     @Option(names = "--trace", description = "Print the event-by-event timeline of the run (one seed only).")
