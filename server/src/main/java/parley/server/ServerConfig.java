@@ -1,0 +1,185 @@
+package parley.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One node's configuration, read from a small {@code key = value} file (see docs/server.md):
+ *
+ * <pre>
+ * # node 1 of a 3-node cluster on one machine
+ * node-id        = 1
+ * cluster-name   = dev
+ * data-dir       = /var/lib/parley/n1
+ * client-listen  = 127.0.0.1:2379
+ * peer-listen    = 127.0.0.1:2380
+ * http-listen    = 127.0.0.1:9379
+ * member.1       = 127.0.0.1:2380 127.0.0.1:2379
+ * member.2       = 127.0.0.1:2480 127.0.0.1:2479
+ * member.3       = 127.0.0.1:2580 127.0.0.1:2579
+ * </pre>
+ *
+ * {@code member.N} lists every founding member (this node included) as "peer-address
+ * client-address". Every mistake is reported with the file, the line and what was expected.
+ *
+ * @param nodeId       this node's id, positive
+ * @param clusterName  a name all members share; peers from another cluster are refused
+ * @param dataDir      where the write-ahead log and snapshots live
+ * @param clientListen host:port of the etcd gRPC API
+ * @param peerListen   host:port for Raft traffic
+ * @param httpListen   host:port for /metrics, /health, /status
+ * @param members      founding members by id
+ * @param electionTimeoutMsMin shortest randomized election timeout
+ * @param electionTimeoutMsMax longest randomized election timeout
+ * @param heartbeatIntervalMs  leader heartbeat interval
+ * @param maxRequestBytes      largest client request accepted (etcd's default: 1.5 MiB)
+ */
+public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPort clientListen, HostPort peerListen,
+                           HostPort httpListen, Map<Long, Member> members, long electionTimeoutMsMin,
+                           long electionTimeoutMsMax, long heartbeatIntervalMs, int maxRequestBytes) {
+
+    /** A founding member's addresses. */
+    public record Member(long id, HostPort peer, HostPort client) {}
+
+    /** A host and a port. */
+    public record HostPort(String host, int port) {
+        static HostPort parse(String text) {
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0 || colon == text.length() - 1) throw new IllegalArgumentException("expected host:port, got '" + text + "'");
+            int port;
+            try {
+                port = Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("port is not a number in '" + text + "'");
+            }
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range in '" + text + "'");
+            return new HostPort(text.substring(0, colon), port);
+        }
+
+        @Override public String toString() { return host + ":" + port; }
+    }
+
+    public ServerConfig {
+        members = Collections.unmodifiableMap(new TreeMap<>(members));
+    }
+
+    /** A configuration error: names the file and line. */
+    public static final class ConfigException extends Exception {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    private static final List<String> KNOWN_KEYS = List.of("node-id", "cluster-name", "data-dir", "client-listen",
+            "peer-listen", "http-listen", "election-timeout-ms-min", "election-timeout-ms-max", "heartbeat-interval-ms",
+            "max-request-bytes");
+
+    /** Reads and validates {@code file}. */
+    public static ServerConfig read(Path file) throws ConfigException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read the config file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        return parse(file.toString(), lines);
+    }
+
+    /** Parses config text; {@code name} is used in error messages. */
+    public static ServerConfig parse(String name, List<String> lines) throws ConfigException {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> lineOf = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            int eq = line.indexOf('=');
+            if (eq <= 0) throw new ConfigException(name + ":" + (i + 1) + ": expected 'key = value', got '" + line + "'");
+            String key = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            if (!KNOWN_KEYS.contains(key) && !key.startsWith("member.")) {
+                throw new ConfigException(name + ":" + (i + 1) + ": unknown key '" + key + "' (known: " + String.join(", ", KNOWN_KEYS) + ", member.N)");
+            }
+            if (values.put(key, value) != null) throw new ConfigException(name + ":" + (i + 1) + ": '" + key + "' given twice");
+            lineOf.put(key, i + 1);
+        }
+        Reader r = new Reader(name, values, lineOf);
+        long nodeId = r.positiveLong("node-id");
+        Map<Long, Member> members = new TreeMap<>();
+        for (String key : values.keySet()) {
+            if (!key.startsWith("member.")) continue;
+            long id = r.memberId(key);
+            String[] parts = values.get(key).split("\\s+");
+            if (parts.length != 2) throw r.error(key, "expected 'peer-host:port client-host:port'");
+            members.put(id, new Member(id, r.hostPort(key, parts[0]), r.hostPort(key, parts[1])));
+        }
+        if (members.isEmpty()) throw new ConfigException(name + ": no member.N lines: list every founding member, this node included");
+        if (!members.containsKey(nodeId)) throw new ConfigException(name + ": node-id " + nodeId + " is not among the members " + members.keySet());
+        long electionMin = r.positiveLong("election-timeout-ms-min", 1000);
+        long electionMax = r.positiveLong("election-timeout-ms-max", 2000);
+        long heartbeat = r.positiveLong("heartbeat-interval-ms", 100);
+        if (electionMax < electionMin) throw r.error("election-timeout-ms-max", "must be >= election-timeout-ms-min");
+        if (heartbeat * 3 > electionMin) throw r.error("heartbeat-interval-ms", "must be at most a third of election-timeout-ms-min");
+        long maxRequest = r.positiveLong("max-request-bytes", 1_572_864);
+        if (maxRequest > 64L << 20) throw r.error("max-request-bytes", "must be at most 64 MiB");
+        return new ServerConfig(nodeId, r.string("cluster-name", "parley"), Path.of(r.string("data-dir", null)),
+                r.hostPort("client-listen", r.string("client-listen", members.get(nodeId).client().toString())),
+                r.hostPort("peer-listen", r.string("peer-listen", members.get(nodeId).peer().toString())),
+                r.hostPort("http-listen", r.string("http-listen", "127.0.0.1:0")),
+                members, electionMin, electionMax, heartbeat, (int) maxRequest);
+    }
+
+    /** Typed access to the raw values, with errors that point at the line. */
+    private record Reader(String name, Map<String, String> values, Map<String, Integer> lineOf) {
+        ConfigException error(String key, String problem) {
+            Integer line = lineOf.get(key);
+            return new ConfigException(name + (line == null ? "" : ":" + line) + ": " + key + ": " + problem);
+        }
+
+        String string(String key, String fallback) throws ConfigException {
+            String value = values.get(key);
+            if (value == null || value.isEmpty()) {
+                if (fallback == null) throw new ConfigException(name + ": missing required key '" + key + "'");
+                return fallback;
+            }
+            return value;
+        }
+
+        long positiveLong(String key) throws ConfigException {
+            return parsePositive(key, string(key, null));
+        }
+
+        long positiveLong(String key, long fallback) throws ConfigException {
+            String value = values.get(key);
+            return value == null ? fallback : parsePositive(key, value);
+        }
+
+        private long parsePositive(String key, String value) throws ConfigException {
+            try {
+                long v = Long.parseLong(value);
+                if (v <= 0) throw error(key, "must be positive, got " + value);
+                return v;
+            } catch (NumberFormatException e) {
+                throw error(key, "expected a number, got '" + value + "'");
+            }
+        }
+
+        long memberId(String key) throws ConfigException {
+            return parsePositive(key, key.substring("member.".length()));
+        }
+
+        HostPort hostPort(String key, String value) throws ConfigException {
+            try {
+                return HostPort.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw error(key, e.getMessage());
+            }
+        }
+    }
+}

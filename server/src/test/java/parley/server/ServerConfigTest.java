@@ -1,0 +1,49 @@
+package parley.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+    private static final List<String> GOOD = List.of(
+            "# a comment",
+            "node-id = 2",
+            "cluster-name = dev",
+            "data-dir = /tmp/parley/n2",
+            "member.1 = 127.0.0.1:2380 127.0.0.1:2379",
+            "member.2 = 127.0.0.1:2480 127.0.0.1:2479",
+            "member.3 = 127.0.0.1:2580 127.0.0.1:2579");
+
+    @Test
+    void readsAGoodFileWithDefaults() throws Exception {
+        ServerConfig config = ServerConfig.parse("n2.conf", GOOD);
+        assertEquals(2, config.nodeId());
+        assertEquals("dev", config.clusterName());
+        assertEquals(3, config.members().size());
+        assertEquals(2479, config.clientListen().port(), "client-listen defaults to this member's client address");
+        assertEquals(2480, config.peerListen().port());
+        assertEquals(1000, config.electionTimeoutMsMin());
+        assertEquals(1_572_864, config.maxRequestBytes());
+    }
+
+    @Test
+    void mistakesNameTheFileLineAndProblem() {
+        assertError("n.conf:2: unknown key 'nod-id'", List.of("# x", "nod-id = 1"));
+        assertError("missing required key 'node-id'", List.of("data-dir = /x"));
+        assertError("n.conf:1: node-id: expected a number, got 'one'", List.of("node-id = one"));
+        assertError("is not among the members", List.of("node-id = 9", "data-dir = /x", "member.1 = a:1 a:2"));
+        assertError("n.conf:3: member.1: expected host:port, got 'a'", List.of("node-id = 1", "data-dir = /x", "member.1 = a a:2"));
+        assertError("n.conf:2: 'node-id' given twice", List.of("node-id = 1", "node-id = 2"));
+        assertError("n.conf:1: expected 'key = value'", List.of("just words"));
+        assertError("heartbeat-interval-ms: must be at most a third", List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2",
+                "heartbeat-interval-ms = 500"));
+    }
+
+    private static void assertError(String expected, List<String> lines) {
+        var e = assertThrows(ServerConfig.ConfigException.class, () -> ServerConfig.parse("n.conf", lines));
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+}
