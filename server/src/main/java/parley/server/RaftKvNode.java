@@ -1,0 +1,305 @@
+package parley.server;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import parley.core.env.SplittableRandomSource;
+import parley.kv.KvCodec;
+import parley.kv.KvCommand;
+import parley.kv.KvResult;
+import parley.kv.KvStateMachine;
+import parley.kv.LeaseClock;
+import parley.kv.WatchRequest;
+import parley.kv.WatchResponse;
+import parley.raft.ClusterConfig;
+import parley.raft.ProposeResult;
+import parley.raft.RaftConfig;
+import parley.raft.RaftListener;
+import parley.raft.RaftMessage;
+import parley.raft.RaftNode;
+import parley.raft.RaftRole;
+import parley.raft.RaftStatus;
+import parley.raft.RaftStorage;
+import parley.raft.ReadResult;
+import parley.raft.StateMachine;
+
+/**
+ * One Raft KV replica in the real world: the same {@link RaftNode} and {@link KvStateMachine} the
+ * simulator runs, driven on one {@link EventLoop}. Callers on any thread get futures; every touch of
+ * the cores happens on the loop. This is the server's counterpart of the simulator's KvServer.
+ *
+ * <p>Writes are proposed under this boot's own client session (a random id, a sequence per
+ * proposal) and answered when applied; reads wait for ReadIndex confirmation (linearizable) or are
+ * served from local state (serializable). A node that is not the leader refuses with
+ * {@link NotLeaderException} naming the leader it knows, so the API layer can redirect.
+ */
+public final class RaftKvNode implements RaftListener, AutoCloseable {
+    /** Timer id for the leader's lease-expiry check; Raft uses small ids. */
+    private static final int LEASE_TIMER = 100;
+    private static final long LEASE_CHECK_NS = 500_000_000L;
+
+    private final EventLoop loop;
+    private final RealEnv<RaftMessage> env;
+    private final KvStateMachine kv = new KvStateMachine();
+    private final RaftNode raft;
+    private final LeaseClock leaseClock;
+    private final long sessionId;
+    private final RaftStorage storage;
+    private final ClusterConfig founders;
+    private final long nodeId;
+    private long sequenceNext = 1;
+    private long readIdNext = 1;
+    private final Map<Long, CompletableFuture<KvResult>> writesBySequence = new HashMap<>();
+    private final Map<Long, PendingRead> readsById = new HashMap<>();
+    private final Map<Long, Consumer<WatchResponse>> watchSinks = new HashMap<>();
+    private volatile RaftStatus status;
+    private volatile long revision;
+
+    private record PendingRead(KvCommand command, CompletableFuture<KvResult> future) {}
+
+    /** The leader is elsewhere (or unknown: 0); nothing was done. */
+    public static final class NotLeaderException extends RuntimeException {
+        private final long leaderId;
+
+        public NotLeaderException(long leaderId) {
+            super(leaderId == 0 ? "etcdserver: no leader" : "etcdserver: not leader (leader is " + Long.toHexString(leaderId) + ")");
+            this.leaderId = leaderId;
+        }
+
+        public long leaderId() {
+            return leaderId;
+        }
+    }
+
+    /** The request may or may not have taken effect (leadership changed before it applied). */
+    public static final class OutcomeUnknownException extends RuntimeException {
+        public OutcomeUnknownException() {
+            super("etcdserver: leader changed");
+        }
+    }
+
+    /**
+     * @param transport  sends a Raft message to a peer; must not block
+     * @param founders   the founding voters: storage that is empty gets bootstrapped with them
+     */
+    public RaftKvNode(long nodeId, RaftConfig config, RaftStorage storage, EventLoop loop,
+                      BiConsumer<Long, RaftMessage> transport, ClusterConfig founders) {
+        this.loop = loop;
+        this.env = new RealEnv<>(nodeId, loop, transport, this::onTimer);
+        this.sessionId = new SplittableRandomSource(System.nanoTime() ^ nodeId).nextLong(1, Long.MAX_VALUE);
+        this.leaseClock = new LeaseClock(kv.leases(), 2_000_000_000L);
+        this.raft = new RaftNode(config, env, storage, new KvAdapter(kv), this);
+        this.storage = storage;
+        this.founders = founders;
+        this.nodeId = nodeId;
+    }
+
+    /**
+     * Recovers from storage (bootstrapping founders on empty storage) and starts the timers. Call once,
+     * after wiring storage sync completions to {@link #synced}.
+     */
+    public void start() {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                if (storage.lastIndex() == 0 && storage.hardState().term() == 0 && founders.voters().contains(nodeId)) {
+                    raft.bootstrap(founders);
+                }
+                raft.start();
+                env.setTimer(LEASE_TIMER, LEASE_CHECK_NS);
+                afterEvent();
+                started.complete(null);
+            } catch (RuntimeException e) {
+                started.completeExceptionally(e);
+            }
+        });
+        started.join();
+    }
+
+    // ---- events from the runtime, on any thread ----
+
+    /** A Raft message from peer {@code from}. */
+    public void deliver(long from, RaftMessage message) {
+        loop.execute(() -> {
+            raft.onMessage(from, message);
+            afterEvent();
+        });
+    }
+
+    /** Storage reports that sync {@code syncId} completed. */
+    public void synced(long syncId) {
+        loop.execute(() -> {
+            raft.onSyncComplete(syncId);
+            afterEvent();
+        });
+    }
+
+    private void onTimer(int timerId) {
+        if (timerId == LEASE_TIMER) {
+            env.setTimer(LEASE_TIMER, LEASE_CHECK_NS);
+            if (raft.isLeader()) {
+                for (long leaseId : leaseClock.expired(env.nowNs(), 64)) {
+                    raft.propose(sessionId, sequenceNext++, KvCodec.encodeCommand(new KvCommand.LeaseExpire(leaseId)));
+                }
+            }
+        } else {
+            raft.onTimer(timerId);
+        }
+        afterEvent();
+    }
+
+    // ---- client API, on any thread ----
+
+    /** Proposes a write through consensus; completes with its result once applied here. */
+    public CompletableFuture<KvResult> write(KvCommand command) {
+        CompletableFuture<KvResult> future = new CompletableFuture<>();
+        byte[] encoded = KvCodec.encodeCommand(command);
+        loop.execute(() -> {
+            long sequence = sequenceNext++;
+            writesBySequence.put(sequence, future);
+            ProposeResult result = raft.propose(sessionId, sequence, encoded);
+            switch (result) {
+                case ProposeResult.Accepted accepted -> { }
+                case ProposeResult.NotLeader notLeader -> fail(writesBySequence.remove(sequence), new NotLeaderException(notLeader.leaderHint()));
+                case ProposeResult.Rejected rejected -> fail(writesBySequence.remove(sequence),
+                        new IllegalStateException("etcdserver: too many requests (" + rejected.reason() + ")"));
+            }
+            if (command instanceof KvCommand.LeaseKeepAlive keepAlive && raft.isLeader()) {
+                leaseClock.keepAlive(keepAlive.id(), env.nowNs());
+            }
+            afterEvent();
+        });
+        return future;
+    }
+
+    /** A read: linearizable (ReadIndex) unless {@code serializable}, which answers from local state. */
+    public CompletableFuture<KvResult> read(KvCommand command, boolean serializable) {
+        CompletableFuture<KvResult> future = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (serializable) {
+                future.complete(kv.read(command));
+                return;
+            }
+            long readId = readIdNext++;
+            readsById.put(readId, new PendingRead(command, future));
+            ReadResult result = raft.readIndex(readId);
+            switch (result) {
+                case ReadResult.Pending pending -> { }
+                case ProposeResult.NotLeader notLeader -> fail(readsById.remove(readId) == null ? null : future,
+                        new NotLeaderException(notLeader.leaderHint()));
+                case ProposeResult.Rejected rejected -> fail(readsById.remove(readId) == null ? null : future,
+                        new IllegalStateException("etcdserver: too many requests (" + rejected.reason() + ")"));
+            }
+            afterEvent();
+        });
+        return future;
+    }
+
+    /** Starts a watch on this replica's local state; responses go to {@code sink} on the loop thread. */
+    public CompletableFuture<Long> watch(WatchRequest request, Consumer<WatchResponse> sink) {
+        CompletableFuture<Long> id = new CompletableFuture<>();
+        loop.execute(() -> {
+            long watchId = kv.watches().watch(request);
+            watchSinks.put(watchId, sink);
+            id.complete(watchId);
+            afterEvent();
+        });
+        return id;
+    }
+
+    /** Ends a watch. */
+    public void cancelWatch(long watchId) {
+        loop.execute(() -> {
+            kv.watches().cancel(watchId);
+            afterEvent();
+            watchSinks.remove(watchId);
+        });
+    }
+
+    /** What this node believes, as of its last event (safe from any thread). */
+    public RaftStatus status() {
+        return status;
+    }
+
+    /** The store's revision as of the last event (safe from any thread). */
+    public long revision() {
+        return revision;
+    }
+
+    // ---- Raft's callbacks, on the loop ----
+
+    @Override
+    public void onApplied(long index, long clientId, long sequence, byte[] result) {
+        if (clientId != sessionId) return;
+        CompletableFuture<KvResult> future = writesBySequence.remove(sequence);
+        if (future != null) future.complete(KvCodec.decodeResult(result));
+    }
+
+    @Override
+    public void onStaleSequence(long index, long clientId, long sequence) {
+        if (clientId == sessionId) fail(writesBySequence.remove(sequence), new OutcomeUnknownException());
+    }
+
+    @Override
+    public void onProposalDropped(long clientId, long sequence) {
+        if (clientId == sessionId) fail(writesBySequence.remove(sequence), new OutcomeUnknownException());
+    }
+
+    @Override
+    public void onReadReady(long readId, long readIndex) {
+        PendingRead pending = readsById.remove(readId);
+        if (pending != null) pending.future.complete(kv.read(pending.command));
+    }
+
+    @Override
+    public void onReadFailed(long readId) {
+        PendingRead pending = readsById.remove(readId);
+        if (pending != null) fail(pending.future, new NotLeaderException(raft.leaderId()));
+    }
+
+    @Override
+    public void onRoleChanged(RaftRole role, long term, long leaderId) {
+        if (role == RaftRole.LEADER) {
+            leaseClock.onBecameLeader(env.nowNs());
+        } else {
+            leaseClock.onBecameFollower();
+        }
+    }
+
+    private static <T> void fail(CompletableFuture<T> future, RuntimeException error) {
+        if (future != null) future.completeExceptionally(error);
+    }
+
+    /** After every event: push watch events out and publish what this node believes. */
+    private void afterEvent() {
+        if (!watchSinks.isEmpty()) {
+            for (int round = 0; round < 8; round++) {
+                List<WatchResponse> responses = new ArrayList<>(kv.watches().drain());
+                for (WatchResponse response : responses) {
+                    Consumer<WatchResponse> sink = watchSinks.get(response.watchId());
+                    if (sink != null) sink.accept(response);
+                    if (response.canceled()) watchSinks.remove(response.watchId());
+                }
+                if (!kv.watches().catchingUp()) break;
+            }
+        }
+        status = raft.status();
+        revision = kv.revision();
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+    }
+
+    /** Raft applies committed commands to the MVCC store through this adapter. */
+    private record KvAdapter(KvStateMachine kv) implements StateMachine {
+        @Override public byte[] apply(long index, byte[] command) { return kv.apply(index, command); }
+        @Override public byte[] snapshot() { return kv.snapshot(); }
+        @Override public void restore(byte[] snapshot) { kv.restore(snapshot); }
+    }
+}
