@@ -1,0 +1,50 @@
+package parley.server;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.Supplier;
+import parley.raft.RaftRole;
+import parley.raft.RaftStatus;
+
+/**
+ * A node's Prometheus metrics. Raft's state is read from the status the node publishes after every
+ * event (never from the core itself, which belongs to its loop); counters and histograms are fed by
+ * the runtime parts that see the events (proposals, leader changes, fsyncs, client requests).
+ */
+public final class NodeMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter proposals;
+    private final Counter leaderChanges;
+    private final Histogram fsyncSeconds;
+    private final Histogram requestSeconds;
+
+    public NodeMetrics(Supplier<RaftStatus> status) {
+        GaugeWithCallback.builder().name("parley_raft_term").help("The node's current Raft term")
+                .callback(cb -> cb.call(status.get().term())).register(registry);
+        GaugeWithCallback.builder().name("parley_raft_commit_index").help("Highest log index known committed")
+                .callback(cb -> cb.call(status.get().commitIndex())).register(registry);
+        GaugeWithCallback.builder().name("parley_raft_applied_index").help("Highest log index applied to the store")
+                .callback(cb -> cb.call(status.get().appliedIndex())).register(registry);
+        GaugeWithCallback.builder().name("parley_raft_is_leader").help("1 when this node believes it is the leader")
+                .callback(cb -> cb.call(status.get().role() == RaftRole.LEADER ? 1 : 0)).register(registry);
+        proposals = Counter.builder().name("parley_raft_proposals").help("Writes proposed by this node").register(registry);
+        leaderChanges = Counter.builder().name("parley_raft_leader_changes").help("Times the leader this node knows changed")
+                .register(registry);
+        fsyncSeconds = Histogram.builder().name("parley_wal_fsync_seconds").help("Write-ahead log fsync latency")
+                .classicOnly().classicExponentialUpperBounds(0.0001, 2, 16).register(registry);
+        requestSeconds = Histogram.builder().name("parley_request_seconds").help("Client request latency by RPC")
+                .labelNames("rpc").classicOnly().classicExponentialUpperBounds(0.0001, 2, 18).register(registry);
+    }
+
+    public PrometheusRegistry registry() { return registry; }
+
+    public void proposed() { proposals.inc(); }
+
+    public void leaderChanged() { leaderChanges.inc(); }
+
+    public void fsync(long latencyNs) { fsyncSeconds.observe(latencyNs / 1e9); }
+
+    public void request(String rpc, long latencyNs) { requestSeconds.labelValues(rpc).observe(latencyNs / 1e9); }
+}
