@@ -1,0 +1,119 @@
+package parley.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The frame layer, protocol version {@value #PROTOCOL_VERSION}. Every frame is a u32 body length
+ * followed by the body; a body never exceeds the configured {@code frameBytesMax}. The body starts with
+ * a frame type byte:
+ *
+ * <pre>
+ * type 1  HELLO    magic u32 ("PRLY"), protocolVersion u16, codecVersion u16, clusterId i64,
+ *                  senderNodeId i64, receiverNodeId i64
+ * type 2  REFUSAL  reasonLength u16, reason UTF-8 (at most {@value #REFUSAL_REASON_BYTES_MAX} bytes)
+ * type 3  BATCH    messageCount u32, messages (each as its codec encodes it, back to back)
+ * </pre>
+ *
+ * A connection carries messages one way, from the node that dialed to the node that accepted. The
+ * dialer opens with HELLO; the acceptor answers HELLO or REFUSAL (then closes); after that only the
+ * dialer sends, and only BATCH frames.
+ */
+final class FrameCodec {
+    static final int PROTOCOL_VERSION = 1;
+    static final int LENGTH_FIELD_BYTES = 4;
+    static final int MAGIC = 0x50524C59; // "PRLY"
+    static final int TYPE_HELLO = 1;
+    static final int TYPE_REFUSAL = 2;
+    static final int TYPE_BATCH = 3;
+    /** Body bytes of a BATCH before its messages: type and count. */
+    static final int BATCH_HEADER_BYTES = 1 + 4;
+    static final int HELLO_BODY_BYTES = 1 + 4 + 2 + 2 + 8 + 8 + 8;
+    static final int REFUSAL_REASON_BYTES_MAX = 512;
+
+    private FrameCodec() {}
+
+    static ByteBuf hello(ByteBufAllocator alloc, Handshake.Hello hello) {
+        ByteBuf out = alloc.ioBuffer(LENGTH_FIELD_BYTES + HELLO_BODY_BYTES);
+        out.writeInt(HELLO_BODY_BYTES).writeByte(TYPE_HELLO).writeInt(MAGIC)
+                .writeShort(hello.protocolVersion()).writeShort(hello.codecVersion())
+                .writeLong(hello.clusterId()).writeLong(hello.senderNodeId()).writeLong(hello.receiverNodeId());
+        return out;
+    }
+
+    static ByteBuf refusal(ByteBufAllocator alloc, String reason) {
+        byte[] text = truncatedUtf8(reason);
+        ByteBuf out = alloc.ioBuffer(LENGTH_FIELD_BYTES + 3 + text.length);
+        out.writeInt(3 + text.length).writeByte(TYPE_REFUSAL).writeShort(text.length).writeBytes(text);
+        return out;
+    }
+
+    /** Reads a HELLO or REFUSAL body (the length field already stripped). */
+    static Handshake readHandshake(ByteBuf body) {
+        WireReader r = new WireReader(body);
+        r.begin("handshake");
+        int type = r.u8("type");
+        Handshake handshake = switch (type) {
+            case TYPE_HELLO -> readHello(r);
+            case TYPE_REFUSAL -> readRefusal(r, body);
+            default -> throw r.error("type", "expected a HELLO or REFUSAL frame, got type " + type);
+        };
+        r.end();
+        return handshake;
+    }
+
+    /**
+     * Encodes {@code messages} as one BATCH frame, length field included. {@code bodyBytes} is the
+     * precomputed body size: {@link #BATCH_HEADER_BYTES} plus every message's encoded size.
+     */
+    static <M> ByteBuf batch(ByteBufAllocator alloc, List<M> messages, int bodyBytes, MessageCodec<M> codec) {
+        ByteBuf out = alloc.ioBuffer(LENGTH_FIELD_BYTES + bodyBytes);
+        out.writeInt(bodyBytes).writeByte(TYPE_BATCH).writeInt(messages.size());
+        for (M message : messages) codec.encode(message, out);
+        if (out.readableBytes() != LENGTH_FIELD_BYTES + bodyBytes) {
+            out.release();
+            throw new IllegalStateException("batch body is " + (out.readableBytes() - LENGTH_FIELD_BYTES)
+                    + " bytes, expected " + bodyBytes + ": encodedSizeBytes disagrees with encode");
+        }
+        return out;
+    }
+
+    /** Reads a BATCH body (the length field already stripped), appending its messages to {@code out}. */
+    static <M> void readBatch(ByteBuf body, MessageCodec<M> codec, List<M> out) {
+        WireReader r = new WireReader(body);
+        r.begin("batch");
+        int type = r.u8("type");
+        if (type != TYPE_BATCH) throw r.error("type", "expected a BATCH frame, got type " + type);
+        int count = r.count("messageCount", Integer.MAX_VALUE, codec.encodedSizeBytesMin());
+        for (int i = 0; i < count; i++) out.add(codec.decode(body));
+        r.begin("batch");
+        r.end();
+    }
+
+    private static Handshake.Hello readHello(WireReader r) {
+        r.begin("HELLO");
+        int magic = r.i32("magic");
+        if (magic != MAGIC) throw r.error("magic", String.format("not a Parley peer: magic 0x%08x", magic));
+        return new Handshake.Hello(r.u16("protocolVersion"), r.u16("codecVersion"), r.i64("clusterId"),
+                r.i64("senderNodeId"), r.i64("receiverNodeId"));
+    }
+
+    private static Handshake.Refusal readRefusal(WireReader r, ByteBuf body) {
+        r.begin("REFUSAL");
+        int length = r.u16("reasonLength");
+        if (length > REFUSAL_REASON_BYTES_MAX || length > body.readableBytes()) {
+            throw r.error("reasonLength", "impossible reason length " + length);
+        }
+        String reason = body.readCharSequence(length, StandardCharsets.UTF_8).toString();
+        return new Handshake.Refusal(reason);
+    }
+
+    private static byte[] truncatedUtf8(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= REFUSAL_REASON_BYTES_MAX) return bytes;
+        // Cutting mid-character yields a replacement character on decode; acceptable in a log line.
+        return java.util.Arrays.copyOf(bytes, REFUSAL_REASON_BYTES_MAX);
+    }
+}

@@ -1,0 +1,202 @@
+package parley.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Everything this node sends to one peer: a bounded queue that any thread may fill, and one outbound
+ * connection, redialed with backoff whenever it fails. The first {@link #offer} after a flush schedules
+ * one flush task on the peer's event loop; that task has a {@link BatchWriter} drain the whole queue
+ * into as few frames as possible and flush once, so messages queued in the same turn share a write.
+ * Messages wait in the queue while the peer is unreachable; when it is full, new ones are dropped.
+ *
+ * <p>Threading: {@link #offer} and {@link #status} are thread-safe. Everything else runs on the peer's
+ * event loop, which owns the connection state; no locks.
+ */
+final class OutboundPeer<M> {
+    private static final System.Logger LOG = System.getLogger(OutboundPeer.class.getName());
+
+    private final long peerId;
+    private final InetSocketAddress address;
+    private final TransportContext<M> context;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final Backoff backoff;
+    private final ArrayBlockingQueue<M> queue;
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final Runnable flushTask = this::flushQueued;
+    private volatile boolean closed;
+    private volatile boolean connected;
+
+    // Confined to the event loop.
+    private final BatchWriter<M> writer;
+    private Channel channel; // the connection being dialed, or established when connected
+    private boolean everConnected;
+    private int failuresConsecutive;
+    private ScheduledFuture<?> redialTimer;
+
+    OutboundPeer(long peerId, InetSocketAddress address, TransportContext<M> context, EventLoop loop, SslContext tls) {
+        this.peerId = peerId;
+        this.address = address;
+        this.context = context;
+        this.loop = loop;
+        this.queue = new ArrayBlockingQueue<>(context.config().outboundQueueMessagesMax());
+        this.backoff = new Backoff(context.config().reconnectBackoffMsMin(), context.config().reconnectBackoffMsMax());
+        this.bootstrap = bootstrap(tls);
+        this.writer = new BatchWriter<>(peerId, context);
+    }
+
+    long peerId() {
+        return peerId;
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    PeerStatus status() {
+        return new PeerStatus(peerId, address, connected, queue.size());
+    }
+
+    /** Starts dialing. */
+    void start() {
+        loop.execute(this::dial);
+    }
+
+    /** Queues {@code message}, or drops and counts it. Never blocks; never sends on the caller's thread. */
+    void offer(M message) {
+        if (closed) {
+            context.counters().onDropped(DropReason.TRANSPORT_CLOSED, 1);
+            return;
+        }
+        if (!queue.offer(message)) {
+            context.counters().onDropped(DropReason.QUEUE_FULL, 1);
+            return;
+        }
+        if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(flushTask);
+            } catch (RejectedExecutionException e) {
+                closed = true; // the event loop is gone: the transport is closing
+            }
+        }
+        if (closed) dropQueued(DropReason.TRANSPORT_CLOSED); // lost a race with close()
+    }
+
+    /** Stops dialing, closes the connection and drops (counting) whatever is still queued. */
+    void close(DropReason reason) {
+        closed = true;
+        try {
+            loop.execute(() -> closeOnLoop(reason));
+        } catch (RejectedExecutionException e) {
+            dropQueued(reason);
+        }
+    }
+
+    private void closeOnLoop(DropReason reason) {
+        if (redialTimer != null) redialTimer.cancel(false);
+        if (channel != null) channel.close();
+        connected = false;
+        dropQueued(reason);
+    }
+
+    private void dropQueued(DropReason reason) {
+        int dropped = 0;
+        while (queue.poll() != null) dropped++;
+        if (dropped > 0) context.counters().onDropped(reason, dropped);
+    }
+
+    private void dial() {
+        redialTimer = null;
+        if (closed) return;
+        context.counters().onConnectAttempt();
+        ChannelFuture connect = bootstrap.connect(address);
+        channel = connect.channel();
+        Channel attempt = channel;
+        attempt.closeFuture().addListener(f -> onClosed(attempt));
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                LOG.log(Level.DEBUG, () -> "node " + context.nodeId() + ": cannot connect to node " + peerId
+                        + " at " + address + ": " + f.cause().toString());
+                attempt.close();
+            }
+        });
+    }
+
+    /** Called by the {@link DialerHandler} once the acceptor's reply checked out. */
+    void onEstablished(Channel established) {
+        if (closed || established != channel) {
+            established.close();
+            return;
+        }
+        context.counters().onConnectionEstablished(everConnected);
+        LOG.log(everConnected ? Level.INFO : Level.DEBUG, () -> "node " + context.nodeId()
+                + ": connected to node " + peerId + " at " + address);
+        everConnected = true;
+        failuresConsecutive = 0;
+        connected = true;
+        flushQueued();
+    }
+
+    void onWritable() {
+        flushQueued();
+    }
+
+    private void onClosed(Channel closedChannel) {
+        if (closedChannel != channel) return;
+        channel = null;
+        long delayMs;
+        if (connected) {
+            connected = false;
+            LOG.log(Level.INFO, () -> "node " + context.nodeId() + ": connection to node " + peerId
+                    + " lost; redialing");
+            delayMs = backoff.delayMs(0, ThreadLocalRandom.current());
+        } else {
+            context.counters().onConnectFailure();
+            delayMs = backoff.delayMs(failuresConsecutive, ThreadLocalRandom.current());
+            failuresConsecutive = Math.min(failuresConsecutive + 1, 62);
+        }
+        if (!closed) redialTimer = loop.schedule(this::dial, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Drains the queue into BATCH frames while the connection is writable. */
+    private void flushQueued() {
+        flushScheduled.set(false);
+        if (connected) writer.drain(queue, channel);
+    }
+
+    private Bootstrap bootstrap(SslContext tls) {
+        TransportConfig config = context.config();
+        int waterMarkHigh = Math.max(64 * 1024, config.frameBytesMax());
+        OutboundPeer<M> self = this;
+        return new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeoutMs())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(waterMarkHigh / 2, waterMarkHigh))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        Pipelines.dialer(ch, tls, address, config.frameBytesMax(), new DialerHandler(self, context));
+                    }
+                });
+    }
+}
