@@ -1,0 +1,104 @@
+package parley.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.Set;
+
+/** Creating, reopening and deleting segment files; every creation and deletion is made durable. */
+final class SegmentFiles {
+    private static final System.Logger LOG = System.getLogger(SegmentFiles.class.getName());
+    private static final Set<StandardOpenOption> OPEN_EXISTING = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final Set<StandardOpenOption> CREATE =
+            Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+    /** Salts must be unpredictable to clients, whose bytes end up in payloads. */
+    private static final SecureRandom SALTS = new SecureRandom();
+
+    private final Path dir;
+    private final WalConfig config;
+
+    SegmentFiles(Path dir, WalConfig config) {
+        this.dir = dir;
+        this.config = config;
+    }
+
+    Path path(long firstSeq) {
+        return dir.resolve(DataDirectory.segmentName(firstSeq));
+    }
+
+    /** Creates a segment with its header, fsyncs it and the directory. */
+    ActiveSegment create(long firstSeq) throws IOException {
+        Path path = path(firstSeq);
+        int salt = SALTS.nextInt();
+        FileChannel channel = config.channelFactory().open(path, CREATE);
+        try {
+            writeFully(channel, ByteBuffer.wrap(new SegmentHeader(firstSeq, salt).encode()), 0);
+            channel.force(true);
+            fsyncDirectory();
+            return new ActiveSegment(path, firstSeq, salt, channel, SegmentHeader.BYTES, 0);
+        } catch (IOException e) {
+            closeQuietly(channel, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Reopens the last segment for appending, cutting its torn tail, and fsyncs it: what recovery read
+     * may still sit only in the page cache (the previous process may have been killed before a sync),
+     * yet the caller treats it as durable.
+     */
+    ActiveSegment reopen(WalRecovery.SegmentState last) throws IOException {
+        FileChannel channel = config.channelFactory().open(last.path(), OPEN_EXISTING);
+        try {
+            long tornBytes = last.fileBytes() - last.validEnd();
+            if (tornBytes > 0) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: cutting a torn tail of {1} bytes at offset {2}"
+                        + " (a crash interrupted a write; none of it was reported durable)", last.path(), tornBytes, last.validEnd());
+                channel.truncate(last.validEnd());
+                config.observer().onTornTail(last.path(), last.validEnd(), tornBytes);
+            }
+            channel.force(true);
+            fsyncDirectory();
+            return new ActiveSegment(last.path(), last.firstSeq(), last.salt(), channel, last.validEnd(), last.records());
+        } catch (IOException e) {
+            closeQuietly(channel, e);
+            throw e;
+        }
+    }
+
+    /** The last segment's creation was cut short by a crash (no valid header, nothing after it): write it again. */
+    ActiveSegment recreate(WalRecovery.SegmentState last) throws IOException {
+        LOG.log(System.Logger.Level.WARNING, "{0}: rewriting the header of a segment whose creation a crash interrupted ({1} bytes dropped)",
+                last.path(), last.fileBytes());
+        config.observer().onTornTail(last.path(), 0, last.fileBytes());
+        Files.delete(last.path());
+        return create(last.firstSeq());
+    }
+
+    /** Deletes a segment and makes the deletion durable before returning. */
+    void delete(long firstSeq) throws IOException {
+        Files.delete(path(firstSeq));
+        fsyncDirectory();
+    }
+
+    void fsyncDirectory() throws IOException {
+        DataDirectory.fsync(dir, config.channelFactory());
+    }
+
+    static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) at += channel.write(buffer, at);
+    }
+
+    private static void closeQuietly(FileChannel channel, IOException failure) {
+        try {
+            channel.close();
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+}

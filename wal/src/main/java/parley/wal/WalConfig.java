@@ -1,0 +1,51 @@
+package parley.wal;
+
+/**
+ * Limits and seams of a write-ahead log, validated on construction.
+ *
+ * @param segmentBytesMax the active segment is rolled before a batch that would take it past this
+ *                        size (a segment exceeds it only when a single batch is larger)
+ * @param recordBytesMax  the largest record (frame included) the log writes or believes during recovery;
+ *                        a length field above it is treated as damage
+ * @param channelFactory  opens every file channel (the seam for fault injection)
+ * @param observer        fsync latency, torn tails, failure
+ */
+public record WalConfig(long segmentBytesMax, int recordBytesMax, ChannelFactory channelFactory, WalObserver observer) {
+    public static final long SEGMENT_BYTES_MAX_DEFAULT = 64L << 20;
+    public static final int RECORD_BYTES_MAX_DEFAULT = 16 << 20;
+    /** Upper bound for segmentBytesMax, so a segment (plus one batch) can be read as one array. */
+    public static final long SEGMENT_BYTES_MAX_LIMIT = 1L << 30;
+    /** Upper bound for one append call, for the same reason. */
+    public static final int BATCH_BYTES_MAX = 512 << 20;
+
+    public static final WalConfig DEFAULT =
+            new WalConfig(SEGMENT_BYTES_MAX_DEFAULT, RECORD_BYTES_MAX_DEFAULT, ChannelFactory.DEFAULT, WalObserver.NONE);
+
+    public WalConfig {
+        if (segmentBytesMax < 4096 || segmentBytesMax > SEGMENT_BYTES_MAX_LIMIT) {
+            throw new IllegalArgumentException("segmentBytesMax must be in [4096, " + SEGMENT_BYTES_MAX_LIMIT + "]: " + segmentBytesMax);
+        }
+        if (recordBytesMax < 64 || recordBytesMax > BATCH_BYTES_MAX) {
+            throw new IllegalArgumentException("recordBytesMax must be in [64, " + BATCH_BYTES_MAX + "]: " + recordBytesMax);
+        }
+        if (channelFactory == null || observer == null) {
+            throw new IllegalArgumentException("channelFactory and observer are required");
+        }
+    }
+
+    public WalConfig withSegmentBytesMax(long value) {
+        return new WalConfig(value, recordBytesMax, channelFactory, observer);
+    }
+
+    public WalConfig withRecordBytesMax(int value) {
+        return new WalConfig(segmentBytesMax, value, channelFactory, observer);
+    }
+
+    public WalConfig withChannelFactory(ChannelFactory value) {
+        return new WalConfig(segmentBytesMax, recordBytesMax, value, observer);
+    }
+
+    public WalConfig withObserver(WalObserver value) {
+        return new WalConfig(segmentBytesMax, recordBytesMax, channelFactory, value);
+    }
+}
