@@ -1,0 +1,174 @@
+package parley.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code parley dev}: a local 3-node cluster as three separate OS processes on loopback, with data in a
+ * directory it prints and reuses, stopped cleanly on Ctrl-C.
+ */
+@Command(name = "dev", mixinStandardHelpOptions = true,
+        description = "Starts a local cluster of separate server processes on 127.0.0.1, waits until it is healthy, "
+                + "prints its endpoints, and stops everything on Ctrl-C. Data is kept for the next start.")
+final class DevCommand implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "3", description = "Servers to start (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--data-dir", defaultValue = ".parley/dev", description = "Where each node keeps its data (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--base-port", defaultValue = "2379",
+            description = "Node i listens for clients on base+100*(i-1), for peers one above, for HTTP 7000 above (default ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Option(names = "--healthy-timeout-s", defaultValue = "60", description = "Give up when the cluster is not healthy by then (default ${DEFAULT-VALUE}).")
+    int healthyTimeoutS;
+
+    @Override
+    public Integer call() throws Exception {
+        if (nodes < 1 || nodes > 9) throw new UserError("--nodes must be in 1..9, got " + nodes);
+        if (basePort < 1024 || basePort + 100 * nodes + 7001 > 65535) throw new UserError("--base-port out of range: " + basePort);
+        Path dir = dataDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError("cannot create " + dir + ": " + SimCommand.describe(e));
+        }
+        List<Path> configs = writeConfigs(dir);
+        List<Process> processes = new ArrayList<>();
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopAll(processes);
+            stop.countDown();
+        }, "parley-dev-stop"));
+        System.out.println("parley dev: starting " + nodes + " nodes; data and logs in " + dir);
+        for (int i = 1; i <= nodes; i++) processes.add(spawn(i, configs.get(i - 1), dir));
+        if (!awaitHealthy(processes)) {
+            System.out.println("parley dev: the cluster did not become healthy in " + healthyTimeoutS + " s; see the logs in " + dir);
+            stopAll(processes);
+            return 1;
+        }
+        printUsage(dir);
+        // Runs until Ctrl-C (the shutdown hook stops the nodes) or until a node dies.
+        while (!stop.await(1, TimeUnit.SECONDS)) {
+            for (int i = 0; i < processes.size(); i++) {
+                if (!processes.get(i).isAlive()) {
+                    System.out.println("parley dev: node " + (i + 1) + " exited with " + processes.get(i).exitValue()
+                            + "; see " + dir.resolve("n" + (i + 1) + ".log") + ". Stopping the others.");
+                    stopAll(processes);
+                    return 1;
+                }
+            }
+        }
+        return 0;
+    }
+
+    int clientPort(int node) { return basePort + 100 * (node - 1); }
+
+    int peerPort(int node) { return clientPort(node) + 1; }
+
+    int httpPort(int node) { return clientPort(node) + 7000; }
+
+    private List<Path> writeConfigs(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+            StringBuilder text = new StringBuilder("# written by parley dev\n");
+            text.append("node-id = ").append(i).append('\n')
+                    .append("cluster-name = dev\n")
+                    .append("data-dir = ").append(dir.resolve("n" + i)).append('\n')
+                    .append("client-listen = 127.0.0.1:").append(clientPort(i)).append('\n')
+                    .append("peer-listen = 127.0.0.1:").append(peerPort(i)).append('\n')
+                    .append("http-listen = 127.0.0.1:").append(httpPort(i)).append('\n');
+            for (int m = 1; m <= nodes; m++) {
+                text.append("member.").append(m).append(" = 127.0.0.1:").append(peerPort(m))
+                        .append(" 127.0.0.1:").append(clientPort(m)).append('\n');
+            }
+            Path file = dir.resolve("n" + i + ".conf");
+            Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
+            files.add(file);
+        }
+        return files;
+    }
+
+    private static Process spawn(int node, Path config, Path dir) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = List.of(java, "-XX:+UseParallelGC", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "parley.cli.Main", "server", "--config", config.toString());
+        Path log = dir.resolve("n" + node + ".log");
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    private boolean awaitHealthy(List<Process> processes) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(healthyTimeoutS);
+        long lastReportNs = 0;
+        while (System.nanoTime() < deadline) {
+            int healthy = 0;
+            for (int i = 1; i <= nodes; i++) {
+                if (!processes.get(i - 1).isAlive()) return false;
+                if (isHealthy(http, i)) healthy++;
+            }
+            if (healthy == nodes) return true;
+            if (System.nanoTime() - lastReportNs > TimeUnit.SECONDS.toNanos(2)) {
+                System.out.println("parley dev: waiting for a leader ... " + healthy + "/" + nodes + " nodes healthy");
+                lastReportNs = System.nanoTime();
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private boolean isHealthy(HttpClient http, int node) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(node) + "/health"))
+                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void printUsage(Path dir) {
+        StringBuilder endpoints = new StringBuilder();
+        for (int i = 1; i <= nodes; i++) endpoints.append(i == 1 ? "" : ",").append("127.0.0.1:").append(clientPort(i));
+        System.out.println("parley dev: cluster healthy.");
+        for (int i = 1; i <= nodes; i++) {
+            System.out.printf("  node %d: clients 127.0.0.1:%d, peers 127.0.0.1:%d, http://127.0.0.1:%d/status /metrics /health%n",
+                    i, clientPort(i), peerPort(i), httpPort(i));
+        }
+        System.out.println("Try:");
+        System.out.println("  ETCDCTL_API=3 etcdctl --endpoints " + endpoints + " put greeting hello");
+        System.out.println("  ETCDCTL_API=3 etcdctl --endpoints " + endpoints + " get greeting");
+        System.out.println("  curl -s http://127.0.0.1:" + httpPort(1) + "/status");
+        System.out.println("Data is kept in " + dir + " for the next start. Ctrl-C stops every node.");
+    }
+
+    private static void stopAll(List<Process> processes) {
+        for (Process p : processes) if (p.isAlive()) p.destroy(); // SIGTERM: each node closes its log cleanly
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package parley.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import parley.raft.ClusterConfig;
+import parley.raft.RaftConfig;
+import parley.raft.RaftMessage;
+import parley.raft.RaftRole;
+import parley.transport.PeerTransport;
+import parley.transport.TransportConfig;
+import parley.wal.FileRaftStorage;
+import parley.wal.WalConfig;
+import parley.wal.WalFailedException;
+import parley.wal.WalObserver;
+
+/**
+ * One Parley server process, assembled: the write-ahead log on disk, the Netty peer transport, the
+ * Raft KV replica on its event loop, and the HTTP side door. Built from a {@link ServerConfig};
+ * closed in the reverse order.
+ */
+public final class ServerNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ServerNode.class.getName());
+
+    private final ServerConfig config;
+    private final EventLoop loop;
+    private final FileRaftStorage storage;
+    private final PeerTransport<RaftMessage> transport;
+    private final RaftKvNode node;
+    private final NodeMetrics metrics;
+    private final HttpObservability http;
+
+    private ServerNode(ServerConfig config, EventLoop loop, FileRaftStorage storage, PeerTransport<RaftMessage> transport,
+                       RaftKvNode node, NodeMetrics metrics, HttpObservability http) {
+        this.config = config;
+        this.loop = loop;
+        this.storage = storage;
+        this.transport = transport;
+        this.node = node;
+        this.metrics = metrics;
+        this.http = http;
+    }
+
+    /** Opens the data directory (recovering it), connects to the peers and starts serving. */
+    public static ServerNode start(ServerConfig config) throws IOException {
+        EventLoop loop = new EventLoop("parley-node-" + config.nodeId());
+        AtomicReference<RaftKvNode> nodeRef = new AtomicReference<>();
+        AtomicReference<NodeMetrics> metricsRef = new AtomicReference<>();
+        WalObserver observer = new WalObserver() {
+            @Override public void onFsync(long latencyNs, long recordsCovered) {
+                NodeMetrics m = metricsRef.get();
+                if (m != null) m.fsync(latencyNs);
+            }
+
+            @Override public void onFailure(WalFailedException failure) {
+                LOG.log(System.Logger.Level.ERROR, "write-ahead log failed; this node stops accepting writes: " + failure.getMessage());
+            }
+        };
+        WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), WalConfig.DEFAULT.recordBytesMax(),
+                WalConfig.DEFAULT.channelFactory(), observer);
+        FileRaftStorage storage = FileRaftStorage.open(config.dataDir(), walConfig, loop, syncId -> nodeRef.get().synced(syncId));
+        TransportConfig.Builder transportConfig = TransportConfig.builder(config.nodeId(), clusterId(config.clusterName()),
+                new InetSocketAddress(config.peerListen().host(), config.peerListen().port()));
+        for (ServerConfig.Member member : config.members().values()) {
+            if (member.id() != config.nodeId()) {
+                transportConfig.peer(member.id(), new InetSocketAddress(member.peer().host(), member.peer().port()));
+            }
+        }
+        PeerTransport<RaftMessage> transport = PeerTransport.forRaft(transportConfig.build(), Runnable::run,
+                (from, message) -> nodeRef.get().deliver(from, message));
+        RaftConfig raftConfig = RaftConfig.builder()
+                .electionTimeoutMs(config.electionTimeoutMsMin(), config.electionTimeoutMsMax())
+                .heartbeatIntervalMs(config.heartbeatIntervalMs())
+                .build();
+        ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
+        RaftKvNode node = new RaftKvNode(config.nodeId(), raftConfig, storage, loop, transport::send, founders);
+        nodeRef.set(node);
+        NodeMetrics metrics = new NodeMetrics(node::status);
+        metricsRef.set(metrics);
+        node.start();
+        transport.start();
+        HttpObservability http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics,
+                node::status, node::revision);
+        return new ServerNode(config, loop, storage, transport, node, metrics, http);
+    }
+
+    /** A stable 64-bit id for a cluster name (FNV-1a), shared by every member that uses the name. */
+    static long clusterId(String name) {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= 0x100000001b3L;
+        }
+        return hash & Long.MAX_VALUE;
+    }
+
+    public RaftKvNode node() { return node; }
+
+    public NodeMetrics metrics() { return metrics; }
+
+    public ServerConfig config() { return config; }
+
+    public int httpPort() { return http.port(); }
+
+    public int peerPort() { return transport.listenAddress().getPort(); }
+
+    public boolean isLeader() { return node.status().role() == RaftRole.LEADER; }
+
+    @Override
+    public void close() {
+        // Stop taking work first, then stop the node, then release the disk.
+        http.close();
+        transport.close();
+        loop.close();
+        try {
+            storage.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the write-ahead log: " + e.getMessage());
+        }
+    }
+
+    /** Member ids to peer addresses, for tests that bind ephemeral ports. */
+    static Map<Long, InetSocketAddress> peerAddresses(ServerConfig config) {
+        Map<Long, InetSocketAddress> out = new TreeMap<>();
+        for (ServerConfig.Member m : config.members().values()) out.put(m.id(), new InetSocketAddress(m.peer().host(), m.peer().port()));
+        return out;
+    }
+}
