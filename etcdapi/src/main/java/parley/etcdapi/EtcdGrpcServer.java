@@ -1,0 +1,108 @@
+package parley.etcdapi;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The etcd v3 API on a gRPC server: KV, Watch, Lease, Cluster and Maintenance over one
+ * {@link EtcdBackend}. etcd's clients (etcdctl, jetcd, clientv3) talk to it unchanged.
+ *
+ * <p>Handlers never block: they map the request, hand it to the backend and return, and the answer is
+ * sent from whichever thread completes the backend's future. So they run directly on the network
+ * threads, with no executor hop. The server runs on gRPC's shaded Netty, which cannot clash with the
+ * plain Netty of the peer transport in the same process.
+ */
+public final class EtcdGrpcServer implements AutoCloseable {
+    /** How long after a forced shutdown to wait for the network threads. */
+    private static final long FORCED_STOP_WAIT_MS = 1_000;
+    /** etcd's server-side keepalive policy: clients may ping every 5 s, with or without calls. */
+    private static final long CLIENT_PING_INTERVAL_MS_MIN = 5_000;
+
+    private final EtcdApiConfig config;
+    private final Replies replies;
+    private final WatchService watchService;
+    private final LeaseService leaseService;
+    private final ScheduledExecutorService timer;
+    private Server server;
+
+    public EtcdGrpcServer(EtcdBackend backend, EtcdApiConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.replies = new Replies(Objects.requireNonNull(backend, "backend"), config);
+        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "parley-etcdapi-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.watchService = new WatchService(replies, timer);
+        this.leaseService = new LeaseService(replies);
+    }
+
+    /**
+     * Binds {@code host:port} (port 0: any free port) and starts serving. Returns the bound port.
+     *
+     * @throws IOException when the address cannot be bound
+     */
+    public synchronized int start(String host, int port) throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("etcd API server already started on port " + server.getPort());
+        }
+        server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .directExecutor()
+                .maxInboundMessageSize(config.grpcInboundMessageBytesMax())
+                .permitKeepAliveTime(CLIENT_PING_INTERVAL_MS_MIN, TimeUnit.MILLISECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .addService(new KvService(replies))
+                .addService(watchService)
+                .addService(leaseService.definition())
+                .addService(new ClusterService(replies))
+                .addService(new MaintenanceService(replies))
+                .build()
+                .start();
+        return server.getPort();
+    }
+
+    /** The bound port; the server must have started. */
+    public synchronized int port() {
+        if (server == null) {
+            throw new IllegalStateException("etcd API server not started");
+        }
+        return server.getPort();
+    }
+
+    /**
+     * Stops accepting calls, ends open watch and keep-alive streams with etcd's "server stopped" (so
+     * clients fail over now rather than after a timeout), lets unary calls in flight finish for up to
+     * the configured grace period, then cuts whatever is left.
+     */
+    public synchronized void stop() {
+        if (server == null) {
+            timer.shutdownNow();
+            return;
+        }
+        server.shutdown();
+        watchService.abortAll(EtcdErrors.of(EtcdBackendException.Reason.STOPPED));
+        leaseService.abortAll(EtcdErrors.of(EtcdBackendException.Reason.STOPPED));
+        try {
+            if (!server.awaitTermination(config.shutdownGraceMs(), TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(FORCED_STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException interrupted) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,90 @@
+package parley.etcdapi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.RangeRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import parley.kv.KvCommand;
+import parley.kv.KvResult;
+import parley.kv.WatchRequest;
+
+/** A backend that cannot decide: its failures reach the client as etcd's statuses, within the timeout. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class BackendFailureTest {
+
+    /** Writes fail with "no leader"; reads never answer. */
+    private static final class LeaderlessBackend implements EtcdBackend {
+        @Override
+        public CompletableFuture<KvResult> write(KvCommand command) {
+            return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.NO_LEADER, "election running"));
+        }
+
+        @Override
+        public CompletableFuture<KvResult> read(KvCommand command, boolean serializable) {
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        public CompletableFuture<Long> leaseRemainingTtlSeconds(long leaseId) {
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        public WatchHandle watch(WatchRequest request, WatchSink sink) {
+            throw new UnsupportedOperationException("not in this test");
+        }
+
+        @Override
+        public ClusterHeader header() {
+            return new ClusterHeader(7, 3, 1, 2);
+        }
+
+        @Override
+        public CompletableFuture<List<MemberInfo>> members() {
+            return CompletableFuture.completedFuture(List.of());
+        }
+
+        @Override
+        public CompletableFuture<StatusInfo> status() {
+            return new CompletableFuture<>();
+        }
+    }
+
+    @Test
+    void noLeaderAndTimeoutReachTheClientAsEtcdStatuses() throws Exception {
+        EtcdGrpcServer server = new EtcdGrpcServer(new LeaderlessBackend(),
+                EtcdApiConfig.defaults().withRequestTimeoutMs(200).withShutdownGraceMs(100));
+        int port = server.start(TestServer.HOST, 0);
+        ManagedChannel channel = NettyChannelBuilder.forAddress(TestServer.HOST, port).usePlaintext().build();
+        try {
+            var kv = KVGrpc.newBlockingStub(channel);
+            StatusRuntimeException noLeader = assertThrows(StatusRuntimeException.class, () -> kv.put(
+                    PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).build()));
+            assertEquals(Status.Code.UNAVAILABLE, noLeader.getStatus().getCode());
+            assertEquals("etcdserver: no leader", noLeader.getStatus().getDescription());
+
+            long startNs = System.nanoTime();
+            StatusRuntimeException timedOut = assertThrows(StatusRuntimeException.class, () -> kv.range(
+                    RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).build()));
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            assertEquals(Status.Code.UNAVAILABLE, timedOut.getStatus().getCode());
+            assertEquals("etcdserver: request timed out", timedOut.getStatus().getDescription());
+            assertEquals(true, elapsedMs >= 190 && elapsedMs < 3_000, "timed out after " + elapsedMs + " ms");
+        } finally {
+            channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+            server.stop();
+        }
+    }
+}
