@@ -211,6 +211,23 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
         return id;
     }
 
+    /**
+     * Completes with revision R once every event of watch {@code watchId} up to R has gone to its
+     * sink (etcd's progress notice promises exactly that); with the current revision if the watch ended.
+     */
+    public CompletableFuture<Long> watchProgress(long watchId) {
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        loop.execute(() -> {
+            progressWaiters.add(new ProgressWaiter(watchId, future));
+            afterEvent();
+        });
+        return future;
+    }
+
+    private record ProgressWaiter(long watchId, CompletableFuture<Long> future) {}
+
+    private final List<ProgressWaiter> progressWaiters = new ArrayList<>();
+
     /** Ends a watch. */
     public void cancelWatch(long watchId) {
         loop.execute(() -> {
@@ -218,6 +235,22 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
             afterEvent();
             watchSinks.remove(watchId);
         });
+    }
+
+    /**
+     * Whole seconds lease {@code leaseId} has left by this leader's clock; -1 when unknown here.
+     * Fails with {@link NotLeaderException} on a follower, whose clock holds no deadlines.
+     */
+    public CompletableFuture<Long> leaseRemainingTtlSeconds(long leaseId) {
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (!raft.isLeader()) {
+                future.completeExceptionally(new NotLeaderException(raft.leaderId()));
+            } else {
+                future.complete(leaseClock.remainingTtlSeconds(leaseId, env.nowNs()));
+            }
+        });
+        return future;
     }
 
     /** What this node believes, as of its last event (safe from any thread). */
@@ -286,6 +319,17 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
                 }
                 if (!kv.watches().catchingUp()) break;
             }
+        }
+        if (!progressWaiters.isEmpty()) {
+            progressWaiters.removeIf(waiter -> {
+                if (!watchSinks.containsKey(waiter.watchId())) {
+                    waiter.future().complete(kv.revision());
+                    return true;
+                }
+                var progress = kv.watches().progress(waiter.watchId());
+                progress.ifPresent(p -> waiter.future().complete(p.revision()));
+                return progress.isPresent();
+            });
         }
         status = raft.status();
         revision = kv.revision();

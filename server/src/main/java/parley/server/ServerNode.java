@@ -5,10 +5,13 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import parley.etcdapi.EtcdApiConfig;
+import parley.etcdapi.EtcdGrpcServer;
 import parley.raft.ClusterConfig;
 import parley.raft.RaftConfig;
 import parley.raft.RaftMessage;
 import parley.raft.RaftRole;
+import parley.transport.PeerTls;
 import parley.transport.PeerTransport;
 import parley.transport.TransportConfig;
 import parley.wal.FileRaftStorage;
@@ -27,13 +30,14 @@ public final class ServerNode implements AutoCloseable {
     private final ServerConfig config;
     private final EventLoop loop;
     private final FileRaftStorage storage;
-    private final PeerTransport<RaftMessage> transport;
+    private final PeerTransport<PeerMessage> transport;
     private final RaftKvNode node;
     private final NodeMetrics metrics;
     private final HttpObservability http;
+    private final EtcdGrpcServer grpc;
 
-    private ServerNode(ServerConfig config, EventLoop loop, FileRaftStorage storage, PeerTransport<RaftMessage> transport,
-                       RaftKvNode node, NodeMetrics metrics, HttpObservability http) {
+    private ServerNode(ServerConfig config, EventLoop loop, FileRaftStorage storage, PeerTransport<PeerMessage> transport,
+                       RaftKvNode node, NodeMetrics metrics, HttpObservability http, EtcdGrpcServer grpc) {
         this.config = config;
         this.loop = loop;
         this.storage = storage;
@@ -41,6 +45,7 @@ public final class ServerNode implements AutoCloseable {
         this.node = node;
         this.metrics = metrics;
         this.http = http;
+        this.grpc = grpc;
     }
 
     /** Opens the data directory (recovering it), connects to the peers and starts serving. */
@@ -68,22 +73,36 @@ public final class ServerNode implements AutoCloseable {
                 transportConfig.peer(member.id(), new InetSocketAddress(member.peer().host(), member.peer().port()));
             }
         }
-        PeerTransport<RaftMessage> transport = PeerTransport.forRaft(transportConfig.build(), Runnable::run,
-                (from, message) -> nodeRef.get().deliver(from, message));
+        AtomicReference<Forwarder> forwarderRef = new AtomicReference<>();
+        PeerTransport<PeerMessage> transport = new PeerTransport<>(transportConfig.build(), new PeerMessageCodec(), Runnable::run,
+                (from, message) -> {
+                    switch (message) {
+                        case PeerMessage.Raft raft -> nodeRef.get().deliver(from, raft.message());
+                        case PeerMessage.Forward forward -> forwarderRef.get().onForward(from, forward);
+                        case PeerMessage.ForwardReply reply -> forwarderRef.get().onReply(reply);
+                    }
+                }, PeerTls.NONE);
         RaftConfig raftConfig = RaftConfig.builder()
                 .electionTimeoutMs(config.electionTimeoutMsMin(), config.electionTimeoutMsMax())
                 .heartbeatIntervalMs(config.heartbeatIntervalMs())
                 .build();
         ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
-        RaftKvNode node = new RaftKvNode(config.nodeId(), raftConfig, storage, loop, transport::send, founders);
+        RaftKvNode node = new RaftKvNode(config.nodeId(), raftConfig, storage, loop,
+                (to, message) -> transport.send(to, new PeerMessage.Raft(message)), founders);
         nodeRef.set(node);
+        Forwarder forwarder = new Forwarder(node, transport::send);
+        forwarderRef.set(forwarder);
         NodeMetrics metrics = new NodeMetrics(node::status);
         metricsRef.set(metrics);
         node.start();
         transport.start();
         HttpObservability http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics,
                 node::status, node::revision);
-        return new ServerNode(config, loop, storage, transport, node, metrics, http);
+        RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), () -> storage.stats().bytesAppended(),
+                forwarder);
+        EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
+        grpc.start(config.clientListen().host(), config.clientListen().port());
+        return new ServerNode(config, loop, storage, transport, node, metrics, http, grpc);
     }
 
     /** A stable 64-bit id for a cluster name (FNV-1a), shared by every member that uses the name. */
@@ -104,6 +123,8 @@ public final class ServerNode implements AutoCloseable {
 
     public int httpPort() { return http.port(); }
 
+    public int clientPort() { return grpc.port(); }
+
     public int peerPort() { return transport.listenAddress().getPort(); }
 
     public boolean isLeader() { return node.status().role() == RaftRole.LEADER; }
@@ -111,6 +132,7 @@ public final class ServerNode implements AutoCloseable {
     @Override
     public void close() {
         // Stop taking work first, then stop the node, then release the disk.
+        grpc.close();
         http.close();
         transport.close();
         loop.close();

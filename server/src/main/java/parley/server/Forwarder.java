@@ -1,0 +1,95 @@
+package parley.server;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import parley.kv.KvCodec;
+import parley.kv.KvCommand;
+import parley.kv.KvResult;
+
+/**
+ * Forwards client requests from a follower to the leader over the peer transport, and answers
+ * forwarded requests when this node leads. One hop only: if the leader moved meanwhile, the client
+ * gets "not leader" and retries, as with etcd. Writes are never re-sent, so none applies twice.
+ */
+final class Forwarder {
+    private static final long FORWARD_TIMEOUT_MS = 7_000;
+
+    private final RaftKvNode node;
+    private final BiConsumer<Long, PeerMessage> send;
+    private final AtomicLong requestIdNext = new AtomicLong(1);
+    private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+
+    Forwarder(RaftKvNode node, BiConsumer<Long, PeerMessage> send) {
+        this.node = node;
+        this.send = send;
+    }
+
+    CompletableFuture<KvResult> write(long leader, KvCommand command) {
+        return forward(leader, PeerMessage.Kind.WRITE, KvCodec.encodeCommand(command)).thenApply(KvCodec::decodeResult);
+    }
+
+    CompletableFuture<KvResult> read(long leader, KvCommand command) {
+        return forward(leader, PeerMessage.Kind.READ, KvCodec.encodeCommand(command)).thenApply(KvCodec::decodeResult);
+    }
+
+    CompletableFuture<Long> leaseTtl(long leader, long leaseId) {
+        return forward(leader, PeerMessage.Kind.LEASE_TTL, ByteBuffer.allocate(8).putLong(leaseId).array())
+                .thenApply(bytes -> ByteBuffer.wrap(bytes).getLong());
+    }
+
+    private CompletableFuture<byte[]> forward(long leader, PeerMessage.Kind kind, byte[] payload) {
+        long requestId = requestIdNext.getAndIncrement();
+        CompletableFuture<byte[]> future = new CompletableFuture<>();
+        pending.put(requestId, future);
+        future.whenComplete((result, error) -> pending.remove(requestId));
+        send.accept(leader, new PeerMessage.Forward(requestId, kind, payload));
+        return future.orTimeout(FORWARD_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A follower forwarded a request to this node. */
+    void onForward(long from, PeerMessage.Forward request) {
+        CompletableFuture<byte[]> answer = switch (request.kind()) {
+            case WRITE -> node.write(KvCodec.decodeCommand(request.payload())).thenApply(KvCodec::encodeResult);
+            case READ -> node.read(KvCodec.decodeCommand(request.payload()), false).thenApply(KvCodec::encodeResult);
+            case LEASE_TTL -> node.leaseRemainingTtlSeconds(ByteBuffer.wrap(request.payload()).getLong())
+                    .thenApply(ttl -> ByteBuffer.allocate(8).putLong(ttl).array());
+        };
+        answer.whenComplete((result, error) -> send.accept(from, error == null
+                ? new PeerMessage.ForwardReply(request.requestId(), result, null)
+                : new PeerMessage.ForwardReply(request.requestId(), null, errorName(error))));
+    }
+
+    /** The leader answered a request this node forwarded. */
+    void onReply(PeerMessage.ForwardReply reply) {
+        CompletableFuture<byte[]> future = pending.remove(reply.requestId());
+        if (future == null) return; // timed out already
+        if (reply.error() == null) {
+            future.complete(reply.result());
+        } else {
+            future.completeExceptionally(errorFrom(reply.error()));
+        }
+    }
+
+    private static String errorName(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return switch (cause) {
+            case RaftKvNode.NotLeaderException notLeader -> "NOT_LEADER:" + notLeader.leaderId();
+            case RaftKvNode.OutcomeUnknownException unknown -> "LEADER_CHANGED";
+            default -> "ERROR:" + cause.getMessage();
+        };
+    }
+
+    private static RuntimeException errorFrom(String name) {
+        if (name.startsWith("NOT_LEADER:")) {
+            // The node we took for leader is not: report the leader it names, without a second hop.
+            return new RaftKvNode.NotLeaderException(Long.parseLong(name.substring("NOT_LEADER:".length())));
+        }
+        if (name.equals("LEADER_CHANGED")) return new RaftKvNode.OutcomeUnknownException();
+        return new IllegalStateException(name.startsWith("ERROR:") ? name.substring(6) : name);
+    }
+}

@@ -1,0 +1,29 @@
+package parley.server;
+
+import parley.raft.RaftMessage;
+
+/**
+ * What servers say to each other: Raft's messages, and client requests a follower forwards to the
+ * leader (etcd clients may talk to any member) with the leader's answers. Commands and results travel
+ * in the store's own binary encoding ({@link parley.kv.KvCodec}).
+ */
+public sealed interface PeerMessage {
+    /** A Raft message. */
+    record Raft(RaftMessage message) implements PeerMessage {}
+
+    /** A client request forwarded to the leader. */
+    record Forward(long requestId, Kind kind, byte[] payload) implements PeerMessage {}
+
+    /** The leader's answer to a forwarded request: a result, or the name of an error. */
+    record ForwardReply(long requestId, byte[] result, String error) implements PeerMessage {}
+
+    /** What a forwarded request asks for. */
+    enum Kind {
+        /** An encoded KvCommand to run through consensus. */
+        WRITE,
+        /** An encoded read-only KvCommand to answer linearizably. */
+        READ,
+        /** Eight bytes of lease id: how long the lease has left by the leader's clock. */
+        LEASE_TTL
+    }
+}

@@ -1,0 +1,90 @@
+package parley.server;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import parley.transport.CodecException;
+import parley.transport.MessageCodec;
+import parley.transport.RaftMessageCodec;
+
+/**
+ * Encodes {@link PeerMessage}s: Raft's messages exactly as {@link RaftMessageCodec} does (tags below
+ * 100), and forwarded client requests and replies with tags 100 and 101:
+ * {@code [tag][requestId i64][kind u8 | result length i32][bytes][error length u16][error utf-8]}.
+ */
+public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
+    private static final int TAG_FORWARD = 100;
+    private static final int TAG_FORWARD_REPLY = 101;
+    private static final int PAYLOAD_BYTES_MAX = 64 << 20;
+
+    private final RaftMessageCodec raft = RaftMessageCodec.withDefaultLimits();
+
+    @Override public int version() { return raft.version() * 100 + 1; }
+
+    @Override public int encodedSizeBytesMin() { return raft.encodedSizeBytesMin(); }
+
+    @Override
+    public int encodedSizeBytes(PeerMessage message) {
+        return switch (message) {
+            case PeerMessage.Raft r -> raft.encodedSizeBytes(r.message());
+            case PeerMessage.Forward f -> 1 + 8 + 1 + 4 + f.payload().length;
+            case PeerMessage.ForwardReply r -> 1 + 8 + 4 + (r.result() == null ? 0 : r.result().length) + 2 + errorBytes(r).length;
+        };
+    }
+
+    @Override
+    public void encode(PeerMessage message, ByteBuf out) {
+        switch (message) {
+            case PeerMessage.Raft r -> raft.encode(r.message(), out);
+            case PeerMessage.Forward f -> out.writeByte(TAG_FORWARD).writeLong(f.requestId()).writeByte(f.kind().ordinal())
+                    .writeInt(f.payload().length).writeBytes(f.payload());
+            case PeerMessage.ForwardReply r -> {
+                byte[] error = errorBytes(r);
+                out.writeByte(TAG_FORWARD_REPLY).writeLong(r.requestId());
+                if (r.result() == null) out.writeInt(-1);
+                else out.writeInt(r.result().length).writeBytes(r.result());
+                out.writeShort(error.length).writeBytes(error);
+            }
+        }
+    }
+
+    @Override
+    public PeerMessage decode(ByteBuf in) {
+        int tag = in.getUnsignedByte(in.readerIndex());
+        if (tag < TAG_FORWARD) return new PeerMessage.Raft(raft.decode(in));
+        in.skipBytes(1);
+        need(in, 8, "requestId");
+        long requestId = in.readLong();
+        if (tag == TAG_FORWARD) {
+            need(in, 5, "kind");
+            int kind = in.readUnsignedByte();
+            if (kind >= PeerMessage.Kind.values().length) throw new CodecException("Forward", "kind", "unknown kind " + kind);
+            return new PeerMessage.Forward(requestId, PeerMessage.Kind.values()[kind], bytes(in, in.readInt(), "payload"));
+        }
+        if (tag == TAG_FORWARD_REPLY) {
+            need(in, 4, "result");
+            int length = in.readInt();
+            byte[] result = length == -1 ? null : bytes(in, length, "result");
+            need(in, 2, "error");
+            byte[] error = bytes(in, in.readUnsignedShort(), "error");
+            return new PeerMessage.ForwardReply(requestId, result, error.length == 0 ? null : new String(error, StandardCharsets.UTF_8));
+        }
+        throw new CodecException("PeerMessage", "tag", "unknown tag " + tag);
+    }
+
+    private static byte[] errorBytes(PeerMessage.ForwardReply reply) {
+        return reply.error() == null ? new byte[0] : reply.error().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void need(ByteBuf in, int bytes, String field) {
+        if (in.readableBytes() < bytes) throw new CodecException("PeerMessage", field, "truncated");
+    }
+
+    private static byte[] bytes(ByteBuf in, int length, String field) {
+        if (length < 0 || length > PAYLOAD_BYTES_MAX || length > in.readableBytes()) {
+            throw new CodecException("PeerMessage", field, "impossible length " + length);
+        }
+        byte[] out = new byte[length];
+        in.readBytes(out);
+        return out;
+    }
+}

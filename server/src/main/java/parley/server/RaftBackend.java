@@ -1,0 +1,125 @@
+package parley.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import parley.etcdapi.ClusterHeader;
+import parley.etcdapi.EtcdBackend;
+import parley.etcdapi.EtcdBackendException;
+import parley.etcdapi.MemberInfo;
+import parley.etcdapi.StatusInfo;
+import parley.etcdapi.WatchHandle;
+import parley.etcdapi.WatchSink;
+import parley.kv.KvCommand;
+import parley.kv.KvResult;
+import parley.kv.WatchRequest;
+import parley.raft.ClusterConfig;
+import parley.raft.RaftStatus;
+
+/**
+ * The etcd API's backend on a Raft replica: writes go through consensus, reads through ReadIndex
+ * (or local state when serializable), watches run on this replica's store. Failures of the cluster to
+ * decide become etcd's errors ("no leader", "leader changed", "request timed out").
+ */
+public final class RaftBackend implements EtcdBackend {
+    /** etcd's default request timeout is 5 s plus a margin for the election; ours is the same order. */
+    private static final long REQUEST_TIMEOUT_MS = 7_000;
+
+    private final RaftKvNode node;
+    private final ServerConfig config;
+    private final long clusterId;
+    private final java.util.function.LongSupplier dbSizeBytes;
+    private final Forwarder forwarder;
+
+    RaftBackend(RaftKvNode node, ServerConfig config, long clusterId, java.util.function.LongSupplier dbSizeBytes,
+                Forwarder forwarder) {
+        this.node = node;
+        this.forwarder = forwarder;
+        this.config = config;
+        this.clusterId = clusterId;
+        this.dbSizeBytes = dbSizeBytes;
+    }
+
+    @Override
+    public CompletableFuture<KvResult> write(KvCommand command) {
+        return translate(viaLeader(node.write(command), leader -> forwarder.write(leader, command)));
+    }
+
+    @Override
+    public CompletableFuture<KvResult> read(KvCommand command, boolean serializable) {
+        if (serializable) return translate(node.read(command, true));
+        return translate(viaLeader(node.read(command, false), leader -> forwarder.read(leader, command)));
+    }
+
+    @Override
+    public CompletableFuture<Long> leaseRemainingTtlSeconds(long leaseId) {
+        return translate(viaLeader(node.leaseRemainingTtlSeconds(leaseId), leader -> forwarder.leaseTtl(leader, leaseId)));
+    }
+
+    /** A follower that knows the leader forwards the request there (one hop), as etcd's members do. */
+    private <T> CompletableFuture<T> viaLeader(CompletableFuture<T> local,
+                                               java.util.function.LongFunction<CompletableFuture<T>> forward) {
+        return local.exceptionallyCompose(error -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof RaftKvNode.NotLeaderException notLeader && notLeader.leaderId() != 0
+                    && notLeader.leaderId() != config.nodeId()) {
+                return forward.apply(notLeader.leaderId());
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    @Override
+    public WatchHandle watch(WatchRequest request, WatchSink sink) {
+        CompletableFuture<Long> watchId = node.watch(request, sink::onResponse);
+        return new WatchHandle() {
+            @Override public void cancel() { watchId.thenAccept(node::cancelWatch); }
+            @Override public CompletableFuture<Long> progressRevision() { return watchId.thenCompose(node::watchProgress); }
+        };
+    }
+
+    @Override
+    public ClusterHeader header() {
+        RaftStatus s = node.status();
+        return new ClusterHeader(clusterId, config.nodeId(), node.revision(), s.term());
+    }
+
+    @Override
+    public CompletableFuture<List<MemberInfo>> members() {
+        ClusterConfig current = node.status().config();
+        List<MemberInfo> members = new ArrayList<>();
+        for (ServerConfig.Member m : config.members().values()) {
+            if (!current.members().contains(m.id())) continue;
+            members.add(new MemberInfo(m.id(), "n" + m.id(), List.of("http://" + m.peer()), List.of("http://" + m.client()),
+                    current.isLearnerOnly(m.id())));
+        }
+        return CompletableFuture.completedFuture(members);
+    }
+
+    @Override
+    public CompletableFuture<StatusInfo> status() {
+        RaftStatus s = node.status();
+        return CompletableFuture.completedFuture(new StatusInfo("3.5.0", dbSizeBytes.getAsLong(), s.leaderId(), s.lastIndex(),
+                s.term(), s.appliedIndex(), s.config().isLearnerOnly(s.nodeId())));
+    }
+
+    /** Bounds the wait and turns the node's exceptions into etcd's. */
+    private static <T> CompletableFuture<T> translate(CompletableFuture<T> future) {
+        return future.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).handle((value, error) -> {
+            if (error == null) return value;
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            throw switch (cause) {
+                case RaftKvNode.NotLeaderException notLeader -> new EtcdBackendException(notLeader.leaderId() == 0
+                        ? EtcdBackendException.Reason.NO_LEADER : EtcdBackendException.Reason.NOT_LEADER,
+                        notLeader.leaderId() == 0 ? "" : "leader is " + notLeader.leaderId());
+                case RaftKvNode.OutcomeUnknownException unknown -> new EtcdBackendException(EtcdBackendException.Reason.LEADER_CHANGED);
+                case TimeoutException timeout -> new EtcdBackendException(EtcdBackendException.Reason.TIMEOUT);
+                case EtcdBackendException already -> already;
+                default -> new CompletionException(cause);
+            };
+        });
+    }
+}
