@@ -33,11 +33,13 @@ public final class RaftBackend implements EtcdBackend {
     private final long clusterId;
     private final java.util.function.LongSupplier dbSizeBytes;
     private final Forwarder forwarder;
+    private final NodeMetrics metrics;
 
     RaftBackend(RaftKvNode node, ServerConfig config, long clusterId, java.util.function.LongSupplier dbSizeBytes,
-                Forwarder forwarder) {
+                Forwarder forwarder, NodeMetrics metrics) {
         this.node = node;
         this.forwarder = forwarder;
+        this.metrics = metrics;
         this.config = config;
         this.clusterId = clusterId;
         this.dbSizeBytes = dbSizeBytes;
@@ -45,13 +47,21 @@ public final class RaftBackend implements EtcdBackend {
 
     @Override
     public CompletableFuture<KvResult> write(KvCommand command) {
-        return translate(viaLeader(node.write(command), leader -> forwarder.write(leader, command)));
+        return timed(command, translate(viaLeader(node.write(command), leader -> forwarder.write(leader, command))));
     }
 
     @Override
     public CompletableFuture<KvResult> read(KvCommand command, boolean serializable) {
-        if (serializable) return translate(node.read(command, true));
-        return translate(viaLeader(node.read(command, false), leader -> forwarder.read(leader, command)));
+        if (serializable) return timed(command, translate(node.read(command, true)));
+        return timed(command, translate(viaLeader(node.read(command, false), leader -> forwarder.read(leader, command))));
+    }
+
+    /** Records the request's latency under its command name (Put, Range, Txn, LeaseGrant...). */
+    private <T> CompletableFuture<T> timed(KvCommand command, CompletableFuture<T> future) {
+        if (metrics == null) return future;
+        long startNs = System.nanoTime();
+        String rpc = command.getClass().getSimpleName();
+        return future.whenComplete((value, error) -> metrics.request(rpc, System.nanoTime() - startNs));
     }
 
     @Override

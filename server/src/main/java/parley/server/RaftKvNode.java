@@ -57,6 +57,8 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
     private final Map<Long, PendingRead> readsById = new HashMap<>();
     private final Map<Long, Consumer<WatchResponse>> watchSinks = new HashMap<>();
     private volatile RaftStatus status;
+    private volatile NodeMetrics metrics;
+    private long lastKnownLeader = -1;
     private volatile long revision;
 
     private record PendingRead(KvCommand command, CompletableFuture<KvResult> future) {}
@@ -163,7 +165,9 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
             writesBySequence.put(sequence, future);
             ProposeResult result = raft.propose(sessionId, sequence, encoded);
             switch (result) {
-                case ProposeResult.Accepted accepted -> { }
+                case ProposeResult.Accepted accepted -> {
+                    if (metrics != null) metrics.proposed();
+                }
                 case ProposeResult.NotLeader notLeader -> fail(writesBySequence.remove(sequence), new NotLeaderException(notLeader.leaderHint()));
                 case ProposeResult.Rejected rejected -> fail(writesBySequence.remove(sequence),
                         new IllegalStateException("etcdserver: too many requests (" + rejected.reason() + ")"));
@@ -253,6 +257,11 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
         return future;
     }
 
+    /** Where to count proposals and leader changes; set before {@link #start()}. */
+    public void metrics(NodeMetrics nodeMetrics) {
+        this.metrics = nodeMetrics;
+    }
+
     /** What this node believes, as of its last event (safe from any thread). */
     public RaftStatus status() {
         return status;
@@ -296,6 +305,10 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
 
     @Override
     public void onRoleChanged(RaftRole role, long term, long leaderId) {
+        if (leaderId != 0 && leaderId != lastKnownLeader) {
+            if (lastKnownLeader != -1 && metrics != null) metrics.leaderChanged();
+            lastKnownLeader = leaderId;
+        }
         if (role == RaftRole.LEADER) {
             leaseClock.onBecameLeader(env.nowNs());
         } else {

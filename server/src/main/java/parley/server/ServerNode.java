@@ -94,12 +94,13 @@ public final class ServerNode implements AutoCloseable {
         forwarderRef.set(forwarder);
         NodeMetrics metrics = new NodeMetrics(node::status);
         metricsRef.set(metrics);
+        node.metrics(metrics);
         node.start();
         transport.start();
         HttpObservability http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics,
                 node::status, node::revision);
         RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), () -> storage.stats().bytesAppended(),
-                forwarder);
+                forwarder, metrics);
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
         grpc.start(config.clientListen().host(), config.clientListen().port());
         return new ServerNode(config, loop, storage, transport, node, metrics, http, grpc);
