@@ -34,10 +34,12 @@ public final class RaftBackend implements EtcdBackend {
     private final java.util.function.LongSupplier dbSizeBytes;
     private final Forwarder forwarder;
     private final NodeMetrics metrics;
+    private final java.util.function.Supplier<String> diskFailure;
 
     RaftBackend(RaftKvNode node, ServerConfig config, long clusterId, java.util.function.LongSupplier dbSizeBytes,
-                Forwarder forwarder, NodeMetrics metrics) {
+                Forwarder forwarder, NodeMetrics metrics, java.util.function.Supplier<String> diskFailure) {
         this.node = node;
+        this.diskFailure = diskFailure;
         this.forwarder = forwarder;
         this.metrics = metrics;
         this.config = config;
@@ -47,6 +49,11 @@ public final class RaftBackend implements EtcdBackend {
 
     @Override
     public CompletableFuture<KvResult> write(KvCommand command) {
+        String diskFailure = this.diskFailure.get();
+        if (diskFailure != null) {
+            // The log cannot make anything durable: refuse rather than accept writes we could never acknowledge.
+            return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.NO_SPACE, diskFailure));
+        }
         return timed(command, translate(viaLeader(node.write(command), leader -> forwarder.write(leader, command))));
     }
 

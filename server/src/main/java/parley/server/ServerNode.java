@@ -100,7 +100,7 @@ public final class ServerNode implements AutoCloseable {
         HttpObservability http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics,
                 node::status, node::revision);
         RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), () -> storage.stats().bytesAppended(),
-                forwarder, metrics);
+                forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
         grpc.start(config.clientListen().host(), config.clientListen().port());
         return new ServerNode(config, loop, storage, transport, node, metrics, http, grpc);

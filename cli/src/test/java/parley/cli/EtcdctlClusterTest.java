@@ -1,0 +1,137 @@
+package parley.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import parley.server.ServerConfig;
+import parley.server.ServerNode;
+
+/**
+ * The real etcdctl (Debian's etcd-client, etcd 3.4) against a running three-node Parley cluster,
+ * talking to followers as well as the leader: requests a follower receives are forwarded.
+ */
+class EtcdctlClusterTest {
+    @TempDir static Path dir;
+    static final Map<Long, ServerNode> nodes = new TreeMap<>();
+    static String follower;
+    static String allEndpoints;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        assumeTrue(etcdctlInstalled(), "etcdctl is not installed (apt-get install etcd-client; .ci/run installs it)");
+        int[] ports = KillNineTest.freePorts(6);
+        for (long id = 1; id <= 3; id++) {
+            List<String> lines = new ArrayList<>(List.of("node-id = " + id, "cluster-name = etcdctl", "data-dir = " + dir.resolve("n" + id),
+                    "http-listen = 127.0.0.1:0", "election-timeout-ms-min = 300", "election-timeout-ms-max = 600", "heartbeat-interval-ms = 50"));
+            for (int m = 0; m < 3; m++) {
+                lines.add("member." + (m + 1) + " = 127.0.0.1:" + ports[2 * m] + " 127.0.0.1:" + ports[2 * m + 1]);
+            }
+            nodes.put(id, ServerNode.start(ServerConfig.parse("n" + id, lines)));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (nodes.values().stream().noneMatch(ServerNode::isLeader) && System.nanoTime() < deadline) Thread.sleep(10);
+        ServerNode followerNode = nodes.values().stream().filter(n -> !n.isLeader()).findFirst().orElseThrow();
+        follower = "127.0.0.1:" + followerNode.clientPort();
+        allEndpoints = String.join(",", nodes.values().stream().map(n -> "127.0.0.1:" + n.clientPort()).toList());
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        nodes.values().forEach(ServerNode::close);
+    }
+
+    @Test
+    void putGetDeleteThroughAFollower() throws Exception {
+        assertEquals("OK", etcdctl(follower, "put", "fruit/apple", "red"));
+        assertEquals("OK", etcdctl(follower, "put", "fruit/pear", "green"));
+        assertEquals("fruit/apple\nred\nfruit/pear\ngreen", etcdctl(allEndpoints, "get", "fruit/", "--prefix"));
+        String json = etcdctl(follower, "get", "fruit/apple", "-w", "json");
+        assertTrue(json.contains("\"raft_term\"") && json.contains("\"revision\""), json);
+        assertEquals("2", etcdctl(follower, "del", "fruit/", "--prefix"));
+        assertEquals("", etcdctl(follower, "get", "fruit/", "--prefix"));
+    }
+
+    @Test
+    void txnAndLeases() throws Exception {
+        etcdctl(follower, "put", "flag", "on");
+        assertEquals("SUCCESS\n\nOK", etcdctlWithInput(follower, "value(\"flag\") = \"on\"\n\nput flag off\n\nput flag broken\n\n", "txn"));
+        assertEquals("flag\noff", etcdctl(follower, "get", "flag"));
+        String grant = etcdctl(follower, "lease", "grant", "60");
+        assertTrue(grant.matches("lease [0-9a-f]+ granted with TTL\\(60s\\)"), grant);
+        String lease = grant.split(" ")[1];
+        assertEquals("OK", etcdctl(follower, "put", "session", "alive", "--lease=" + lease));
+        assertTrue(etcdctl(follower, "lease", "timetolive", lease, "--keys").contains("attached keys([session])"));
+        assertTrue(etcdctl(follower, "lease", "keep-alive", "--once", lease).contains("keepalived with TTL(60)"));
+        assertEquals("lease " + lease + " revoked", etcdctl(follower, "lease", "revoke", lease));
+        assertEquals("", etcdctl(follower, "get", "session"), "revoking the lease deleted its key");
+    }
+
+    @Test
+    void watchSeesEveryChangeInOrder() throws Exception {
+        Path out = Files.createTempFile(dir, "watch", ".out");
+        ProcessBuilder builder = new ProcessBuilder("etcdctl", "--endpoints", follower, "watch", "w", "--rev", "1")
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().put("ETCDCTL_API", "3");
+        Process watch = builder.start();
+        watch.getOutputStream().close();
+        Thread.sleep(500);
+        etcdctl(allEndpoints, "put", "w", "one");
+        etcdctl(allEndpoints, "put", "w", "two");
+        etcdctl(allEndpoints, "del", "w");
+        Thread.sleep(1000);
+        watch.destroy();
+        watch.waitFor(5, TimeUnit.SECONDS);
+        assertEquals("PUT\nw\none\nPUT\nw\ntwo\nDELETE\nw", Files.readString(out).strip());
+    }
+
+    @Test
+    void memberListAndEndpointStatus() throws Exception {
+        String members = etcdctl(follower, "member", "list");
+        assertEquals(3, members.lines().count(), members);
+        assertTrue(members.contains("started, n1,") && members.contains("started, n3,"), members);
+        String status = etcdctl(allEndpoints, "endpoint", "status");
+        assertEquals(3, status.lines().count(), status);
+        assertEquals(1, status.lines().filter(l -> l.contains(", true, false,")).count(), "exactly one leader: " + status);
+    }
+
+    private static boolean etcdctlInstalled() {
+        try {
+            return new ProcessBuilder("etcdctl", "version").redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    static String etcdctl(String endpoints, String... args) throws Exception {
+        return etcdctlWithInput(endpoints, null, args);
+    }
+
+    static String etcdctlWithInput(String endpoints, String input, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints", endpoints, "--command-timeout=10s"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("ETCDCTL_API", "3");
+        Path err = Files.createTempFile(dir, "etcdctl", ".err");
+        Process process = builder.redirectError(err.toFile()).start();
+        if (input != null) process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "etcdctl finished");
+        assertEquals(0, process.exitValue(), "etcdctl " + command + " failed: " + out + Files.readString(err));
+        return out;
+    }
+}
