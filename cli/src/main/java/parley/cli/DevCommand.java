@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
         description = "Starts a local cluster of separate server processes on 127.0.0.1, waits until it is healthy, "
-                + "prints its endpoints, and stops everything on Ctrl-C. Data is kept for the next start.")
+                + "prints its endpoints, restarts a node that dies, and stops everything on Ctrl-C. "
+                + "Data is kept for the next start.")
 final class DevCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "Servers to start (default ${DEFAULT-VALUE}).")
     int nodes;
@@ -63,14 +64,15 @@ final class DevCommand implements Callable<Integer> {
             return 1;
         }
         printUsage(dir);
-        // Runs until Ctrl-C (the shutdown hook stops the nodes) or until a node dies.
+        // Runs until Ctrl-C (the shutdown hook stops the nodes). A node that dies (say, kill -9 to see
+        // what the others do) is restarted from its data directory, as a supervisor would.
         while (!stop.await(1, TimeUnit.SECONDS)) {
             for (int i = 0; i < processes.size(); i++) {
-                if (!processes.get(i).isAlive()) {
-                    System.out.println("parley dev: node " + (i + 1) + " exited with " + processes.get(i).exitValue()
-                            + "; see " + dir.resolve("n" + (i + 1) + ".log") + ". Stopping the others.");
-                    stopAll(processes);
-                    return 1;
+                Process process = processes.get(i);
+                if (!process.isAlive() && stop.getCount() > 0) {
+                    System.out.println("parley dev: node " + (i + 1) + " exited with " + process.exitValue()
+                            + " (log: " + dir.resolve("n" + (i + 1) + ".log") + "); restarting it from its data directory");
+                    processes.set(i, spawn(i + 1, configs.get(i), dir));
                 }
             }
         }
