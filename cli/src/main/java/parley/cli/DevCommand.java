@@ -108,7 +108,7 @@ final class DevCommand implements Callable<Integer> {
 
     private static Process spawn(int node, Path config, Path dir) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(java, "-XX:+UseParallelGC", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 "parley.cli.Main", "server", "--config", config.toString());
         Path log = dir.resolve("n" + node + ".log");
         return new ProcessBuilder(command).redirectErrorStream(true)

@@ -113,7 +113,8 @@ final class LeaderRole {
         if (data.length + 24 > config.maxAppendBytes()) return new ProposeResult.Rejected(RejectReason.TOO_LARGE);
         LogEntry e = append(LogEntry.Kind.COMMAND, data);
         pendingProposals.put(e.index(), new ProposalRef(clientId, sequence));
-        broadcastAppend(false);
+        // Sent at the end of the event (flushProposals), so proposals made together travel together.
+        proposalsUnsent = true;
         Check.that(pendingProposals.size() <= config.maxPendingProposals(), "pending proposals over their bound");
         return new ProposeResult.Accepted(e.index(), term);
     }
@@ -202,6 +203,16 @@ final class LeaderRole {
         if (kind == LogEntry.Kind.CONFIG) progress.syncWith(log.config(), log.lastIndex(), nowNs());
         Check.that(log.lastIndex() == e.index(), "append did not extend the log");
         return e;
+    }
+
+    /** Whether proposals were appended in this event and not yet sent to the followers. */
+    private boolean proposalsUnsent;
+
+    /** Sends the proposals appended during this event, batched per follower. Called at every event's end. */
+    void flushProposals() {
+        if (!proposalsUnsent) return;
+        proposalsUnsent = false;
+        broadcastAppend(false);
     }
 
     private void broadcastAppend(boolean sendEmpty) {

@@ -1,5 +1,6 @@
 package parley.raft;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -201,6 +202,28 @@ public class RaftNode {
                     : leader.propose(clientId, sequence, command);
             afterEvent();
             return result;
+        } finally {
+            handling = false;
+        }
+    }
+
+    /** One command of a {@link #proposeAll} batch. */
+    public record Proposal(long clientId, long sequence, byte[] command) {}
+
+    /**
+     * Proposes several commands in one event, so they are appended together and reach each follower
+     * in one AppendEntries (as far as the batch limits allow) and one leader sync. Results are in order.
+     */
+    public List<ProposeResult> proposeAll(List<Proposal> proposals) {
+        enter();
+        try {
+            List<ProposeResult> results = new ArrayList<>(proposals.size());
+            for (Proposal p : proposals) {
+                Check.that(p.clientId() >= 0, "clientId must be >= 0");
+                results.add(leader == null ? new ProposeResult.NotLeader(leaderId) : leader.propose(p.clientId(), p.sequence(), p.command()));
+            }
+            afterEvent();
+            return results;
         } finally {
             handling = false;
         }
@@ -429,6 +452,7 @@ public class RaftNode {
     }
 
     private void afterEvent() {
+        if (leader != null) leader.flushProposals();
         if (sync.shouldIssue()) {
             storage.sync(sync.issue(log.lastIndex()));
         }

@@ -54,13 +54,13 @@ public final class RaftBackend implements EtcdBackend {
             // The log cannot make anything durable: refuse rather than accept writes we could never acknowledge.
             return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.NO_SPACE, diskFailure));
         }
-        return timed(command, translate(viaLeader(node.write(command), leader -> forwarder.write(leader, command))));
+        return timed(command, translate(viaLeader(() -> node.write(command), leader -> forwarder.write(leader, command))));
     }
 
     @Override
     public CompletableFuture<KvResult> read(KvCommand command, boolean serializable) {
         if (serializable) return timed(command, translate(node.read(command, true)));
-        return timed(command, translate(viaLeader(node.read(command, false), leader -> forwarder.read(leader, command))));
+        return timed(command, translate(viaLeader(() -> node.read(command, false), leader -> forwarder.read(leader, command))));
     }
 
     /** Records the request's latency under its command name (Put, Range, Txn, LeaseGrant...). */
@@ -73,13 +73,18 @@ public final class RaftBackend implements EtcdBackend {
 
     @Override
     public CompletableFuture<Long> leaseRemainingTtlSeconds(long leaseId) {
-        return translate(viaLeader(node.leaseRemainingTtlSeconds(leaseId), leader -> forwarder.leaseTtl(leader, leaseId)));
+        return translate(viaLeader(() -> node.leaseRemainingTtlSeconds(leaseId), leader -> forwarder.leaseTtl(leader, leaseId)));
     }
 
     /** A follower that knows the leader forwards the request there (one hop), as etcd's members do. */
-    private <T> CompletableFuture<T> viaLeader(CompletableFuture<T> local,
+    private <T> CompletableFuture<T> viaLeader(java.util.function.Supplier<CompletableFuture<T>> local,
                                                java.util.function.LongFunction<CompletableFuture<T>> forward) {
-        return local.exceptionallyCompose(error -> {
+        // Known to be a follower of a known leader: forward at once, without a trip through the loop.
+        RaftStatus status = node.status();
+        if (status.role() != parley.raft.RaftRole.LEADER && status.leaderId() != 0 && status.leaderId() != config.nodeId()) {
+            return forward.apply(status.leaderId());
+        }
+        return local.get().exceptionallyCompose(error -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof RaftKvNode.NotLeaderException notLeader && notLeader.leaderId() != 0
                     && notLeader.leaderId() != config.nodeId()) {

@@ -159,12 +159,35 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
     /** Proposes a write through consensus; completes with its result once applied here. */
     public CompletableFuture<KvResult> write(KvCommand command) {
         CompletableFuture<KvResult> future = new CompletableFuture<>();
-        byte[] encoded = KvCodec.encodeCommand(command);
-        loop.execute(() -> {
+        unproposed.add(new QueuedWrite(command, KvCodec.encodeCommand(command), future));
+        // One loop task proposes everything queued meanwhile, so concurrent clients share appends and syncs.
+        if (proposeScheduled.compareAndSet(false, true)) loop.execute(this::proposeQueued);
+        return future;
+    }
+
+    private record QueuedWrite(KvCommand command, byte[] encoded, CompletableFuture<KvResult> future) {}
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<QueuedWrite> unproposed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean proposeScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Bounds one loop turn, so a flood of writes cannot starve messages and timers. */
+    private static final int PROPOSALS_PER_TURN_MAX = 512;
+
+    private void proposeQueued() {
+        proposeScheduled.set(false);
+        List<QueuedWrite> batch = new ArrayList<>();
+        List<RaftNode.Proposal> proposals = new ArrayList<>();
+        for (QueuedWrite w; batch.size() < PROPOSALS_PER_TURN_MAX && (w = unproposed.poll()) != null; ) {
             long sequence = sequenceNext++;
-            writesBySequence.put(sequence, future);
-            ProposeResult result = raft.propose(sessionId, sequence, encoded);
-            switch (result) {
+            writesBySequence.put(sequence, w.future());
+            batch.add(w);
+            proposals.add(new RaftNode.Proposal(sessionId, sequence, w.encoded()));
+        }
+        if (!unproposed.isEmpty() && proposeScheduled.compareAndSet(false, true)) loop.execute(this::proposeQueued);
+        if (batch.isEmpty()) return;
+        List<ProposeResult> results = raft.proposeAll(proposals);
+        for (int i = 0; i < batch.size(); i++) {
+            long sequence = proposals.get(i).sequence();
+            switch (results.get(i)) {
                 case ProposeResult.Accepted accepted -> {
                     if (metrics != null) metrics.proposed();
                 }
@@ -172,12 +195,11 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
                 case ProposeResult.Rejected rejected -> fail(writesBySequence.remove(sequence),
                         new IllegalStateException("etcdserver: too many requests (" + rejected.reason() + ")"));
             }
-            if (command instanceof KvCommand.LeaseKeepAlive keepAlive && raft.isLeader()) {
+            if (batch.get(i).command() instanceof KvCommand.LeaseKeepAlive keepAlive && raft.isLeader()) {
                 leaseClock.keepAlive(keepAlive.id(), env.nowNs());
             }
-            afterEvent();
-        });
-        return future;
+        }
+        afterEvent();
     }
 
     /** A read: linearizable (ReadIndex) unless {@code serializable}, which answers from local state. */

@@ -85,6 +85,9 @@ public final class ServerNode implements AutoCloseable {
         RaftConfig raftConfig = RaftConfig.builder()
                 .electionTimeoutMs(config.electionTimeoutMsMin(), config.electionTimeoutMsMax())
                 .heartbeatIntervalMs(config.heartbeatIntervalMs())
+                // Like etcd's --snapshot-count: a snapshot serializes the whole store on the node's
+                // thread, so take one per 100,000 entries rather than Raft's simulation-friendly default.
+                .snapshotThresholdEntries(100_000)
                 .build();
         ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
         RaftKvNode node = new RaftKvNode(config.nodeId(), raftConfig, storage, loop,
