@@ -12,12 +12,7 @@ import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.lang.reflect.Method;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +36,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import parley.server.ServerConfig;
 import parley.server.ServerNode;
-import picocli.CommandLine;
 
 /**
  * {@code parley kv} and {@code parley cluster status} against a real three-node cluster in this JVM:
@@ -58,7 +52,6 @@ class KvCommandTest {
     private static KVGrpc.KVBlockingStub raw;
     private static int deadPort;
 
-    record Result(int exitCode, String out, String err) {}
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -90,7 +83,7 @@ class KvCommandTest {
         }
     }
 
-    private static Result kv(String... args) {
+    private static CliTest.Result kv(String... args) {
         List<String> all = new ArrayList<>(List.of("kv"));
         all.addAll(Arrays.asList(args));
         all.add("--endpoints");
@@ -127,26 +120,26 @@ class KvCommandTest {
 
     @Test
     void putGetDelPrintLikeEtcdctl() {
-        assertEquals(new Result(0, "OK\n", ""), kv("put", "pgd/a", "1"));
-        assertEquals(new Result(0, "OK\n", ""), kv("put", "pgd/b", "two words"));
-        assertEquals(new Result(0, "OK\npgd/a\n1\n", ""), kv("put", "pgd/a", "one", "--prev-kv"));
-        assertEquals(new Result(0, "pgd/a\none\n", ""), kv("get", "pgd/a"));
-        assertEquals(new Result(0, "", ""), kv("get", "pgd/missing"));
-        assertEquals(new Result(0, "pgd/a\none\npgd/b\ntwo words\n", ""), kv("get", "pgd/", "--prefix"));
-        assertEquals(new Result(0, "pgd/a\none\n", ""), kv("get", "pgd/", "--prefix", "--limit", "1"));
-        assertEquals(new Result(0, "pgd/a\none\n", ""), kv("get", "pgd/a", "--serializable"));
+        assertEquals(new CliTest.Result(0, "OK\n", ""), kv("put", "pgd/a", "1"));
+        assertEquals(new CliTest.Result(0, "OK\n", ""), kv("put", "pgd/b", "two words"));
+        assertEquals(new CliTest.Result(0, "OK\npgd/a\n1\n", ""), kv("put", "pgd/a", "one", "--prev-kv"));
+        assertEquals(new CliTest.Result(0, "pgd/a\none\n", ""), kv("get", "pgd/a"));
+        assertEquals(new CliTest.Result(0, "", ""), kv("get", "pgd/missing"));
+        assertEquals(new CliTest.Result(0, "pgd/a\none\npgd/b\ntwo words\n", ""), kv("get", "pgd/", "--prefix"));
+        assertEquals(new CliTest.Result(0, "pgd/a\none\n", ""), kv("get", "pgd/", "--prefix", "--limit", "1"));
+        assertEquals(new CliTest.Result(0, "pgd/a\none\n", ""), kv("get", "pgd/a", "--serializable"));
         long before = revision();
-        assertEquals(new Result(0, "OK\n", ""), kv("put", "pgd/a", "newer"));
-        assertEquals(new Result(0, "pgd/a\none\n", ""), kv("get", "pgd/a", "--rev", Long.toString(before)));
-        assertEquals(new Result(0, "2\n", ""), kv("del", "pgd/", "--prefix"));
-        assertEquals(new Result(0, "0\n", ""), kv("del", "pgd/a"));
-        assertEquals(new Result(0, "", ""), kv("get", "pgd/", "--prefix"));
+        assertEquals(new CliTest.Result(0, "OK\n", ""), kv("put", "pgd/a", "newer"));
+        assertEquals(new CliTest.Result(0, "pgd/a\none\n", ""), kv("get", "pgd/a", "--rev", Long.toString(before)));
+        assertEquals(new CliTest.Result(0, "2\n", ""), kv("del", "pgd/", "--prefix"));
+        assertEquals(new CliTest.Result(0, "0\n", ""), kv("del", "pgd/a"));
+        assertEquals(new CliTest.Result(0, "", ""), kv("get", "pgd/", "--prefix"));
     }
 
     @Test
     void getJsonCarriesTheHeader() throws IOException {
         kv("put", "json/k", "v");
-        Result r = kv("get", "json/k", "--json");
+        CliTest.Result r = kv("get", "json/k", "--json");
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertTrue(json.path("header").path("revision").asLong() > 0, r.out());
@@ -160,12 +153,12 @@ class KvCommandTest {
     @Test
     void txnComparesAndRunsOneBranch() {
         kv("put", "txn/k", "v1");
-        assertEquals(new Result(0, "SUCCESS\n\nOK\n\ntxn/k\nv1\n", ""),
+        assertEquals(new CliTest.Result(0, "SUCCESS\n\nOK\n\ntxn/k\nv1\n", ""),
                 kv("txn", "--if", "txn/k = v1", "--then", "put txn/other x y", "--then", "get txn/k", "--else", "put txn/k lost"));
-        assertEquals(new Result(0, "FAILURE\n\ntxn/other\nx y\n", ""),
+        assertEquals(new CliTest.Result(0, "FAILURE\n\ntxn/other\nx y\n", ""),
                 kv("txn", "--if", "txn/k = nope", "--then", "put txn/k lost", "--else", "get txn/other"));
-        assertEquals(new Result(0, "SUCCESS\n\n1\n", ""), kv("txn", "--if", "txn/k version = 1", "--if", "txn/other != z", "--then", "del txn/other"));
-        assertEquals(new Result(0, "FAILURE\n", ""), kv("txn", "--if", "txn/k version > 1"));
+        assertEquals(new CliTest.Result(0, "SUCCESS\n\n1\n", ""), kv("txn", "--if", "txn/k version = 1", "--if", "txn/other != z", "--then", "del txn/other"));
+        assertEquals(new CliTest.Result(0, "FAILURE\n", ""), kv("txn", "--if", "txn/k version > 1"));
     }
 
     @Test
@@ -174,8 +167,8 @@ class KvCommandTest {
         kv("put", "w/a", "1");
         kv("put", "w/b", "2");
         kv("del", "w/a");
-        Result replay = kv("watch", "w/", "--prefix", "--rev", Long.toString(start), "--max-events", "3");
-        assertEquals(new Result(0, "PUT rev=" + start + "\nw/a\n1\nPUT rev=" + (start + 1) + "\nw/b\n2\nDELETE rev=" + (start + 2) + "\nw/a\n\n", ""), replay);
+        CliTest.Result replay = kv("watch", "w/", "--prefix", "--rev", Long.toString(start), "--max-events", "3");
+        assertEquals(new CliTest.Result(0, "PUT rev=" + start + "\nw/a\n1\nPUT rev=" + (start + 1) + "\nw/b\n2\nDELETE rev=" + (start + 2) + "\nw/a\n\n", ""), replay);
 
         Thread writer = new Thread(() -> {
             try {
@@ -186,7 +179,7 @@ class KvCommandTest {
             }
         });
         writer.start();
-        Result live = kv("watch", "live/k", "--max-events", "1");
+        CliTest.Result live = kv("watch", "live/k", "--max-events", "1");
         writer.join();
         assertEquals(0, live.exitCode(), live.toString());
         assertTrue(live.out().matches("PUT rev=\\d+\nlive/k\nhello\n"), live.out());
@@ -199,9 +192,9 @@ class KvCommandTest {
         kv("put", "cmp/k", "2");
         kv("put", "cmp/k", "3");
         retrying(() -> raw.compact(CompactionRequest.newBuilder().setRevision(old + 1).build()));
-        Result r = kv("get", "cmp/k", "--rev", Long.toString(old));
-        assertEquals(new Result(1, "", "parley: error: etcdserver: mvcc: required revision has been compacted\n"), r);
-        Result w = kv("watch", "cmp/k", "--rev", Long.toString(old));
+        CliTest.Result r = kv("get", "cmp/k", "--rev", Long.toString(old));
+        assertEquals(new CliTest.Result(1, "", "parley: error: etcdserver: mvcc: required revision has been compacted\n"), r);
+        CliTest.Result w = kv("watch", "cmp/k", "--rev", Long.toString(old));
         assertEquals(1, w.exitCode(), w.toString());
         assertTrue(w.err().startsWith("parley: error: etcdserver: mvcc: required revision has been compacted"), w.err());
     }
@@ -209,12 +202,12 @@ class KvCommandTest {
     @Test
     void skipsAnUnreachableEndpointAndNamesItWhenNoneAnswers() {
         String dead = "127.0.0.1:" + deadPort;
-        assertEquals(new Result(0, "OK\n", ""), run("kv", "put", "fail/k", "v", "--endpoints", dead + "," + endpoints));
-        assertEquals(new Result(0, "fail/k\nv\n", ""), run("kv", "get", "fail/k", "--endpoints", dead + "," + endpoints));
-        Result r = run("kv", "get", "fail/k", "--endpoints", dead);
+        assertEquals(new CliTest.Result(0, "OK\n", ""), run("kv", "put", "fail/k", "v", "--endpoints", dead + "," + endpoints));
+        assertEquals(new CliTest.Result(0, "fail/k\nv\n", ""), run("kv", "get", "fail/k", "--endpoints", dead + "," + endpoints));
+        CliTest.Result r = run("kv", "get", "fail/k", "--endpoints", dead);
         assertEquals(1, r.exitCode(), r.toString());
         assertEquals("parley: error: cannot reach " + dead + " (connection refused)\n", r.err());
-        Result w = run("kv", "watch", "fail/k", "--endpoints", dead);
+        CliTest.Result w = run("kv", "watch", "fail/k", "--endpoints", dead);
         assertEquals(1, w.exitCode(), w.toString());
         assertEquals("parley: error: cannot reach " + dead + " (connection refused)\n", w.err());
     }
@@ -222,7 +215,7 @@ class KvCommandTest {
     @Test
     void clusterStatusShowsEveryNodeSideBySideWithOneLeader() {
         String dead = "127.0.0.1:" + deadPort;
-        Result r = run("cluster", "status", "--http", httpAddresses + "," + dead);
+        CliTest.Result r = run("cluster", "status", "--http", httpAddresses + "," + dead);
         assertEquals(0, r.exitCode(), r.toString());
         String[] lines = r.out().split("\n");
         for (String address : httpAddresses.split(",")) assertTrue(lines[0].contains(address), r.out());
@@ -239,7 +232,7 @@ class KvCommandTest {
         for (String row : new String[] {"term", "leader", "commit index", "applied index", "revision", "config"}) {
             assertTrue(Arrays.stream(lines).anyMatch(l -> l.substring(2).startsWith(row + " ")), row + " row in\n" + r.out());
         }
-        Result none = run("cluster", "status", "--http", dead);
+        CliTest.Result none = run("cluster", "status", "--http", dead);
         assertEquals(1, none.exitCode(), none.toString());
         assertTrue(none.out().contains("unreachable"), none.out());
     }
@@ -263,9 +256,9 @@ class KvCommandTest {
             }
         });
         writer.start();
-        Result r = run("kv", "watch", "move/k", "--max-events", "2", "--endpoints", first + "," + endpoints);
+        CliTest.Result r = run("kv", "watch", "move/k", "--max-events", "2", "--endpoints", first + "," + endpoints);
         writer.join();
-        assertEquals(new Result(0, "PUT rev=" + start + "\nmove/k\nbefore\nPUT rev=" + (start + 1) + "\nmove/k\nafter\n", ""), r);
+        assertEquals(new CliTest.Result(0, "PUT rev=" + start + "\nmove/k\nbefore\nPUT rev=" + (start + 1) + "\nmove/k\nafter\n", ""), r);
     }
 
     @ParameterizedTest
@@ -276,7 +269,7 @@ class KvCommandTest {
         "cluster status --http x", "cluster bogus"
     })
     void badInputIsOneClearLineAndExitTwo(String args) {
-        Result result = run(Arrays.stream(args.split(" ")).map(a -> a.replace('_', ' ')).toArray(String[]::new));
+        CliTest.Result result = run(Arrays.stream(args.split(" ")).map(a -> a.replace('_', ' ')).toArray(String[]::new));
         assertEquals(2, result.exitCode(), result.toString());
         String[] lines = result.err().strip().split("\n");
         assertTrue(lines[0].startsWith("parley: error: "), result.err());
@@ -287,55 +280,15 @@ class KvCommandTest {
     @Test
     void helpIsEverywhere() {
         for (String[] args : new String[][] {{"kv", "--help"}, {"kv", "put", "--help"}, {"kv", "txn", "--help"}, {"cluster", "status", "--help"}}) {
-            Result r = run(args);
+            CliTest.Result r = run(args);
             assertEquals(0, r.exitCode(), r.toString());
             assertTrue(r.out().startsWith("Usage: parley "), r.out());
         }
     }
 
-    /** Like CliTest.run, through Main's own error handlers; adds kv and cluster if Main does not list them yet. */
-    static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static int execute(String... args) {
-        CommandLine probe = new CommandLine(new Main());
-        if (probe.getSubcommands().containsKey("kv") && probe.getSubcommands().containsKey("cluster")) return Main.execute(args);
-        try {
-            CommandLine commandLine = new CommandLine(new Main());
-            if (!commandLine.getSubcommands().containsKey("kv")) commandLine.addSubcommand(new KvCommand());
-            if (!commandLine.getSubcommands().containsKey("cluster")) commandLine.addSubcommand(new ClusterCommand());
-            Method bad = Main.class.getDeclaredMethod("onBadParameters", CommandLine.ParameterException.class, String[].class);
-            Method failed = Main.class.getDeclaredMethod("onExecutionError", Exception.class, CommandLine.class, CommandLine.ParseResult.class);
-            bad.setAccessible(true);
-            failed.setAccessible(true);
-            commandLine.setParameterExceptionHandler((e, a) -> invoke(bad, e, a));
-            commandLine.setExecutionExceptionHandler((e, c, p) -> invoke(failed, e, c, p));
-            return commandLine.execute(args);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static int invoke(Method m, Object... args) throws Exception {
-        try {
-            return (Integer) m.invoke(null, args);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            if (e.getCause() instanceof Exception ex) throw ex;
-            throw e;
-        }
+    /** Runs the command line, capturing what it prints (CliTest's helper). */
+    static CliTest.Result run(String... args) {
+        return CliTest.run(args);
     }
 
     static ServerConfig config(long id, Path dir, int[] peerPorts) throws Exception {
@@ -347,17 +300,6 @@ class KvCommandTest {
     }
 
     static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : sockets) s.close();
-        }
-        return ports;
+        return KillNineTest.freePorts(count);
     }
 }
