@@ -49,10 +49,21 @@ public final class EtcdGrpcServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound
      */
     public synchronized int start(String host, int port) throws IOException {
+        return start(host, port, null);
+    }
+
+    /**
+     * Like {@link #start(String, int)}, serving TLS with {@code credentials} (for example
+     * {@code TlsServerCredentials.create(certFile, keyFile)}); null serves plaintext.
+     */
+    public synchronized int start(String host, int port, io.grpc.ServerCredentials credentials) throws IOException {
         if (server != null) {
             throw new IllegalStateException("etcd API server already started on port " + server.getPort());
         }
-        server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        NettyServerBuilder builder = credentials == null ? NettyServerBuilder.forAddress(address)
+                : NettyServerBuilder.forAddress(address, credentials);
+        server = builder
                 .directExecutor()
                 .maxInboundMessageSize(config.grpcInboundMessageBytesMax())
                 .permitKeepAliveTime(CLIENT_PING_INTERVAL_MS_MIN, TimeUnit.MILLISECONDS)

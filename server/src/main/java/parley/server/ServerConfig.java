@@ -40,10 +40,19 @@ import java.util.TreeMap;
  * @param electionTimeoutMsMax longest randomized election timeout
  * @param heartbeatIntervalMs  leader heartbeat interval
  * @param maxRequestBytes      largest client request accepted (etcd's default: 1.5 MiB)
+ * @param clientTls            TLS for the client API, or null for plaintext
+ * @param peerTls              mutual TLS between members, or null for plaintext
  */
 public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPort clientListen, HostPort peerListen,
                            HostPort httpListen, Map<Long, Member> members, long electionTimeoutMsMin,
-                           long electionTimeoutMsMax, long heartbeatIntervalMs, int maxRequestBytes) {
+                           long electionTimeoutMsMax, long heartbeatIntervalMs, int maxRequestBytes,
+                           TlsFiles clientTls, TlsFiles peerTls) {
+
+    /**
+     * PEM files for TLS: this node's certificate chain and private key (PKCS#8), and the CA that
+     * signs the other side's certificates (null: clients are not asked for certificates).
+     */
+    public record TlsFiles(Path certFile, Path keyFile, Path caFile) {}
 
     /** A founding member's addresses. */
     public record Member(long id, HostPort peer, HostPort client) {}
@@ -79,7 +88,8 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
 
     private static final List<String> KNOWN_KEYS = List.of("node-id", "cluster-name", "data-dir", "client-listen",
             "peer-listen", "http-listen", "election-timeout-ms-min", "election-timeout-ms-max", "heartbeat-interval-ms",
-            "max-request-bytes");
+            "max-request-bytes", "client-tls-cert-file", "client-tls-key-file", "client-tls-ca-file",
+            "peer-tls-cert-file", "peer-tls-key-file", "peer-tls-ca-file");
 
     /** Reads and validates {@code file}. */
     public static ServerConfig read(Path file) throws ConfigException {
@@ -132,7 +142,8 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
                 r.hostPort("client-listen", r.string("client-listen", members.get(nodeId).client().toString())),
                 r.hostPort("peer-listen", r.string("peer-listen", members.get(nodeId).peer().toString())),
                 r.hostPort("http-listen", r.string("http-listen", "127.0.0.1:0")),
-                members, electionMin, electionMax, heartbeat, (int) maxRequest);
+                members, electionMin, electionMax, heartbeat, (int) maxRequest,
+                r.tls("client-tls", false), r.tls("peer-tls", true));
     }
 
     /** Typed access to the raw values, with errors that point at the line. */
@@ -172,6 +183,21 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
 
         long memberId(String key) throws ConfigException {
             return parsePositive(key, key.substring("member.".length()));
+        }
+
+        /** The {@code prefix}-cert/key/ca-file keys: all absent (plaintext) or cert and key present. */
+        TlsFiles tls(String prefix, boolean caRequired) throws ConfigException {
+            String cert = values.get(prefix + "-cert-file");
+            String key = values.get(prefix + "-key-file");
+            String ca = values.get(prefix + "-ca-file");
+            if (cert == null && key == null && ca == null) return null;
+            if (cert == null || key == null) throw new ConfigException(name + ": " + prefix + ": give both " + prefix + "-cert-file and " + prefix + "-key-file");
+            if (caRequired && ca == null) throw new ConfigException(name + ": " + prefix + ": members authenticate each other; give " + prefix + "-ca-file too");
+            for (String k : new String[] {prefix + "-cert-file", prefix + "-key-file", prefix + "-ca-file"}) {
+                String file = values.get(k);
+                if (file != null && !java.nio.file.Files.isReadable(Path.of(file))) throw error(k, "cannot read " + file);
+            }
+            return new TlsFiles(Path.of(cert), Path.of(key), ca == null ? null : Path.of(ca));
         }
 
         HostPort hostPort(String key, String value) throws ConfigException {

@@ -81,7 +81,7 @@ public final class ServerNode implements AutoCloseable {
                         case PeerMessage.Forward forward -> forwarderRef.get().onForward(from, forward);
                         case PeerMessage.ForwardReply reply -> forwarderRef.get().onReply(reply);
                     }
-                }, PeerTls.NONE);
+                }, peerTls(config.peerTls()));
         RaftConfig raftConfig = RaftConfig.builder()
                 .electionTimeoutMs(config.electionTimeoutMsMin(), config.electionTimeoutMsMax())
                 .heartbeatIntervalMs(config.heartbeatIntervalMs())
@@ -105,8 +105,31 @@ public final class ServerNode implements AutoCloseable {
         RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), () -> storage.stats().bytesAppended(),
                 forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
-        grpc.start(config.clientListen().host(), config.clientListen().port());
+        grpc.start(config.clientListen().host(), config.clientListen().port(), clientCredentials(config.clientTls()));
         return new ServerNode(config, loop, storage, transport, node, metrics, http, grpc);
+    }
+
+    /** Mutual TLS between members from PEM files; plaintext when not configured. */
+    static PeerTls peerTls(ServerConfig.TlsFiles files) throws IOException {
+        if (files == null) return PeerTls.NONE;
+        io.netty.handler.ssl.SslContext server = io.netty.handler.ssl.SslContextBuilder
+                .forServer(files.certFile().toFile(), files.keyFile().toFile())
+                .trustManager(files.caFile().toFile()).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE).build();
+        io.netty.handler.ssl.SslContext client = io.netty.handler.ssl.SslContextBuilder.forClient()
+                .keyManager(files.certFile().toFile(), files.keyFile().toFile())
+                .trustManager(files.caFile().toFile()).build();
+        return new PeerTls(server, client);
+    }
+
+    /** TLS for the client API from PEM files (client certificates required when a CA is given). */
+    static io.grpc.ServerCredentials clientCredentials(ServerConfig.TlsFiles files) throws IOException {
+        if (files == null) return null;
+        io.grpc.TlsServerCredentials.Builder builder = io.grpc.TlsServerCredentials.newBuilder()
+                .keyManager(files.certFile().toFile(), files.keyFile().toFile());
+        if (files.caFile() != null) {
+            builder.trustManager(files.caFile().toFile()).clientAuth(io.grpc.TlsServerCredentials.ClientAuth.REQUIRE);
+        }
+        return builder.build();
     }
 
     /** A stable 64-bit id for a cluster name (FNV-1a), shared by every member that uses the name. */

@@ -40,6 +40,12 @@ class ServerConfigTest {
         assertError("n.conf:1: expected 'key = value'", List.of("just words"));
         assertError("heartbeat-interval-ms: must be at most a third", List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2",
                 "heartbeat-interval-ms = 500"));
+        assertError("client-tls: give both client-tls-cert-file and client-tls-key-file", List.of("node-id = 1", "data-dir = /x",
+                "member.1 = a:1 a:2", "client-tls-cert-file = /etc/hostname"));
+        assertError("peer-tls: members authenticate each other; give peer-tls-ca-file too", List.of("node-id = 1", "data-dir = /x",
+                "member.1 = a:1 a:2", "peer-tls-cert-file = /etc/hostname", "peer-tls-key-file = /etc/hostname"));
+        assertError("client-tls-key-file: cannot read /no/such/key.pem", List.of("node-id = 1", "data-dir = /x",
+                "member.1 = a:1 a:2", "client-tls-cert-file = /etc/hostname", "client-tls-key-file = /no/such/key.pem"));
     }
 
     private static void assertError(String expected, List<String> lines) {
