@@ -134,10 +134,20 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
 
     /** Storage reports that sync {@code syncId} completed. */
     public void synced(long syncId) {
-        loop.execute(() -> {
-            raft.onSyncComplete(syncId);
-            afterEvent();
-        });
+        loop.execute(() -> syncedOnLoop(syncId));
+    }
+
+    /**
+     * Storage reports that sync {@code syncId} completed, already on this node's loop (the WAL hands
+     * completions to the loop as tasks of their own): handled without a second trip through the queue.
+     * Never call it from inside a core's event (storage must not complete a sync within {@code sync}).
+     */
+    public void syncedOnLoop(long syncId) {
+        if (!loop.inLoop()) {
+            throw new IllegalStateException("syncedOnLoop called off the node's loop");
+        }
+        raft.onSyncComplete(syncId);
+        afterEvent();
     }
 
     private void onTimer(int timerId) {

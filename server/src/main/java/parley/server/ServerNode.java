@@ -65,7 +65,7 @@ public final class ServerNode implements AutoCloseable {
         };
         WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), WalConfig.DEFAULT.recordBytesMax(),
                 WalConfig.DEFAULT.channelFactory(), observer);
-        FileRaftStorage storage = FileRaftStorage.open(config.dataDir(), walConfig, loop, syncId -> nodeRef.get().synced(syncId));
+        FileRaftStorage storage = FileRaftStorage.open(config.dataDir(), walConfig, loop, syncId -> nodeRef.get().syncedOnLoop(syncId));
         TransportConfig.Builder transportConfig = TransportConfig.builder(config.nodeId(), clusterId(config.clusterName()),
                 new InetSocketAddress(config.peerListen().host(), config.peerListen().port()));
         for (ServerConfig.Member member : config.members().values()) {
