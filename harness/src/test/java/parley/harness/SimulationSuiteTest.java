@@ -39,6 +39,18 @@ class SimulationSuiteTest {
     }
 
     @Test
+    void leaseReadsStayLinearizableUnderAllFaults() {
+        // Leases trust bounded clock drift; the nemesis also drifts and jumps single clocks.
+        RunSpec spec = RunSpec.defaults().withOps(500)
+                .withRaftConfig(RunSpec.simulationRaftConfig().toBuilder().leaseReads(true).build());
+        List<String> failures = new ArrayList<>();
+        new SimSuite(spec, Runtime.getRuntime().availableProcessors()).run(LongStream.rangeClosed(1, 100).boxed().toList(), false, o -> {
+            if (o.verdict().failed()) failures.add("seed " + o.seed() + ": " + o.verdict() + ": " + o.detail());
+        });
+        assertEquals(List.of(), failures, "failing seeds (replay with ./parley sim --lease-reads --ops 500 --seeds N --trace)");
+    }
+
+    @Test
     void sameSeedGivesByteIdenticalTraceAndDifferentSeedDoesNot() {
         RunSpec spec = RunSpec.defaults().withOps(200);
         RaftKvSimulation simulation = new RaftKvSimulation(spec);
