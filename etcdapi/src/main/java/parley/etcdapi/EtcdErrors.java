@@ -16,7 +16,7 @@ import parley.kv.KvResult;
  * {@code rpctypes.Error}, jetcd's exception factory). Details a Parley component adds for its own logs
  * never reach the wire.
  */
-final class EtcdErrors {
+public final class EtcdErrors {
     private EtcdErrors() {}
 
     /** The state machine refused a command. */
@@ -52,7 +52,8 @@ final class EtcdErrors {
         };
     }
 
-    private static Throwable unwrap(Throwable thrown) {
+    /** The failure inside the wrappers futures add ({@link CompletionException}, {@link ExecutionException}). */
+    public static Throwable unwrap(Throwable thrown) {
         Throwable cause = thrown;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();

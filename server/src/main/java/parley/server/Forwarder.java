@@ -3,10 +3,10 @@ package parley.server;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import parley.etcdapi.EtcdErrors;
 import parley.kv.KvCodec;
 import parley.kv.KvCommand;
 import parley.kv.KvResult;
@@ -76,7 +76,7 @@ final class Forwarder {
     }
 
     private static String errorName(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = EtcdErrors.unwrap(error);
         return switch (cause) {
             case RaftKvNode.NotLeaderException notLeader -> "NOT_LEADER:" + notLeader.leaderId();
             case RaftKvNode.OutcomeUnknownException unknown -> "LEADER_CHANGED";

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import parley.etcdapi.EtcdErrors;
 import parley.etcdapi.ClusterHeader;
 import parley.etcdapi.EtcdBackend;
 import parley.etcdapi.EtcdBackendException;
@@ -85,7 +86,7 @@ public final class RaftBackend implements EtcdBackend {
             return forward.apply(status.leaderId());
         }
         return local.get().exceptionallyCompose(error -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = EtcdErrors.unwrap(error);
             if (cause instanceof RaftKvNode.NotLeaderException notLeader && notLeader.leaderId() != 0
                     && notLeader.leaderId() != config.nodeId()) {
                 return forward.apply(notLeader.leaderId());
@@ -132,7 +133,7 @@ public final class RaftBackend implements EtcdBackend {
     private static <T> CompletableFuture<T> translate(CompletableFuture<T> future) {
         return future.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).handle((value, error) -> {
             if (error == null) return value;
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = EtcdErrors.unwrap(error);
             throw switch (cause) {
                 case RaftKvNode.NotLeaderException notLeader -> new EtcdBackendException(notLeader.leaderId() == 0
                         ? EtcdBackendException.Reason.NO_LEADER : EtcdBackendException.Reason.NOT_LEADER,
