@@ -226,7 +226,7 @@ class ThreadedClusterTest {
     }
 
     @Test
-    void casThroughTxnAppliesOnce() throws Exception {
+    void casThroughTxnSucceedsOnlyWhileTheValueMatches() throws Exception {
         try (Cluster cluster = new Cluster(3)) {
             waitForLeader(cluster);
             RaftKvNode leader = cluster.nodes.get(cluster.leader());
