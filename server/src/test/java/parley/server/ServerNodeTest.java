@@ -78,17 +78,27 @@ class ServerNodeTest {
         return ServerConfig.parse("test", lines);
     }
 
+    /**
+     * Ports that are free now and stay free of port-0 binds: drawn below Linux's ephemeral range
+     * (32768-60999), where servers started with port 0 never land, so a port handed out here cannot be
+     * taken by another server of the same test between this check and its use.
+     */
     static int[] freePorts(int count) throws IOException {
         int[] ports = new int[count];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++) {
+            for (int attempt = 0; ; attempt++) {
+                if (attempt > 1000) throw new IOException("no free port below the ephemeral range");
+                int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 32_000);
+                if (taken.contains(port)) continue;
+                try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    ports[i] = port;
+                    taken.add(port);
+                    break;
+                } catch (IOException inUse) {
+                    // try another
+                }
             }
-        } finally {
-            for (ServerSocket s : sockets) s.close();
         }
         return ports;
     }
