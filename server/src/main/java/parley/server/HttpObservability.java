@@ -79,6 +79,11 @@ public final class HttpObservability implements AutoCloseable {
         return node;
     }
 
+    /** Serves {@code path} (and everything under it) with {@code handler}, next to the built-in pages. */
+    public void addHandler(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     /** The bound port (useful when configured with port 0). */
     public int port() {
         return server.getAddress().getPort();

@@ -90,11 +90,21 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
      */
     public RaftKvNode(long nodeId, RaftConfig config, RaftStorage storage, EventLoop loop,
                       BiConsumer<Long, RaftMessage> transport, ClusterConfig founders) {
+        this(nodeId, config, storage, loop, transport, founders, System::nanoTime, RaftNodeFactory.STANDARD);
+    }
+
+    /**
+     * @param clockNs    the node's monotonic clock (a fault-injecting one in fault tests)
+     * @param raftNodes  makes the Raft core (a planted-bug variant in tests)
+     */
+    public RaftKvNode(long nodeId, RaftConfig config, RaftStorage storage, EventLoop loop,
+                      BiConsumer<Long, RaftMessage> transport, ClusterConfig founders,
+                      java.util.function.LongSupplier clockNs, RaftNodeFactory raftNodes) {
         this.loop = loop;
-        this.env = new RealEnv<>(nodeId, loop, transport, this::onTimer);
+        this.env = new RealEnv<>(nodeId, loop, transport, this::onTimer, clockNs);
         this.sessionId = new SplittableRandomSource(System.nanoTime() ^ nodeId).nextLong(1, Long.MAX_VALUE);
         this.leaseClock = new LeaseClock(kv.leases(), 2_000_000_000L);
-        this.raft = new RaftNode(config, env, storage, new KvAdapter(kv), this);
+        this.raft = raftNodes.create(config, env, storage, new KvAdapter(kv), this);
         this.storage = storage;
         this.founders = founders;
         this.nodeId = nodeId;
@@ -297,6 +307,20 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
     /** What this node believes, as of its last event (safe from any thread). */
     public RaftStatus status() {
         return status;
+    }
+
+    /** Applied index, store revision and {@link KvStateMachine#hash()}, read together on the loop. */
+    public record StateHash(long appliedIndex, long revision, long hash) {}
+
+    /**
+     * The replicated state's hash with the applied index and revision it belongs to, taken in one loop
+     * task so that replicas at the same applied index can be compared. Serializes the whole store:
+     * for checkers, not for a hot path.
+     */
+    public CompletableFuture<StateHash> stateHash() {
+        CompletableFuture<StateHash> future = new CompletableFuture<>();
+        loop.execute(() -> future.complete(new StateHash(raft.status().appliedIndex(), kv.revision(), kv.hash())));
+        return future;
     }
 
     /** The store's revision as of the last event (safe from any thread). */

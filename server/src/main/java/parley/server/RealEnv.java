@@ -23,6 +23,8 @@ public final class RealEnv<M> implements Env<M> {
     private final EventLoop loop;
     private final BiConsumer<Long, M> transport;
     private final IntConsumer onTimer;
+    /** {@code System::nanoTime}, or a fault-injecting clock ({@link FaultHooks#nowNs}) when the config asks for one. */
+    private final java.util.function.LongSupplier clockNs;
     private final RandomSource random = new SplittableRandomSource(new SecureRandom().nextLong());
     /** Armed timers; a generation per id makes a replaced timer's late firing harmless. */
     private final Map<Integer, Armed> timers = new HashMap<>();
@@ -35,6 +37,12 @@ public final class RealEnv<M> implements Env<M> {
      * @param onTimer   called on the loop with the timer id when a timer fires
      */
     public RealEnv(long nodeId, EventLoop loop, BiConsumer<Long, M> transport, IntConsumer onTimer) {
+        this(nodeId, loop, transport, onTimer, System::nanoTime);
+    }
+
+    /** @param clockNs this node's monotonic clock in nanoseconds */
+    public RealEnv(long nodeId, EventLoop loop, BiConsumer<Long, M> transport, IntConsumer onTimer, java.util.function.LongSupplier clockNs) {
+        this.clockNs = clockNs;
         this.nodeId = nodeId;
         this.loop = loop;
         this.transport = transport;
@@ -43,7 +51,7 @@ public final class RealEnv<M> implements Env<M> {
 
     @Override public long nodeId() { return nodeId; }
 
-    @Override public long nowNs() { return System.nanoTime(); }
+    @Override public long nowNs() { return clockNs.getAsLong(); }
 
     @Override public RandomSource random() { return random; }
 

@@ -42,11 +42,13 @@ import java.util.TreeMap;
  * @param maxRequestBytes      largest client request accepted (etcd's default: 1.5 MiB)
  * @param clientTls            TLS for the client API, or null for plaintext
  * @param peerTls              mutual TLS between members, or null for plaintext
+ * @param faultInjection       serve {@code POST /fault/...} on the HTTP port (loopback only) for fault tests;
+ *                             off unless {@code fault-injection = on} (see {@link FaultHooks})
  */
 public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPort clientListen, HostPort peerListen,
                            HostPort httpListen, Map<Long, Member> members, long electionTimeoutMsMin,
                            long electionTimeoutMsMax, long heartbeatIntervalMs, int maxRequestBytes,
-                           TlsFiles clientTls, TlsFiles peerTls) {
+                           TlsFiles clientTls, TlsFiles peerTls, boolean faultInjection) {
 
     /**
      * PEM files for TLS: this node's certificate chain and private key (PKCS#8), and the CA that
@@ -89,7 +91,7 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
     private static final List<String> KNOWN_KEYS = List.of("node-id", "cluster-name", "data-dir", "client-listen",
             "peer-listen", "http-listen", "election-timeout-ms-min", "election-timeout-ms-max", "heartbeat-interval-ms",
             "max-request-bytes", "client-tls-cert-file", "client-tls-key-file", "client-tls-ca-file",
-            "peer-tls-cert-file", "peer-tls-key-file", "peer-tls-ca-file");
+            "peer-tls-cert-file", "peer-tls-key-file", "peer-tls-ca-file", "fault-injection");
 
     /** Reads and validates {@code file}. */
     public static ServerConfig read(Path file) throws ConfigException {
@@ -143,7 +145,7 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
                 r.hostPort("peer-listen", r.string("peer-listen", members.get(nodeId).peer().toString())),
                 r.hostPort("http-listen", r.string("http-listen", "127.0.0.1:0")),
                 members, electionMin, electionMax, heartbeat, (int) maxRequest,
-                r.tls("client-tls", false), r.tls("peer-tls", true));
+                r.tls("client-tls", false), r.tls("peer-tls", true), r.onOff("fault-injection"));
     }
 
     /** Typed access to the raw values, with errors that point at the line. */
@@ -179,6 +181,14 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
             } catch (NumberFormatException e) {
                 throw error(key, "expected a number, got '" + value + "'");
             }
+        }
+
+        /** {@code on} or {@code off}; absent is off. */
+        boolean onOff(String key) throws ConfigException {
+            String value = values.get(key);
+            if (value == null || value.equals("off")) return false;
+            if (value.equals("on")) return true;
+            throw error(key, "expected 'on' or 'off', got '" + value + "'");
         }
 
         long memberId(String key) throws ConfigException {

@@ -50,6 +50,12 @@ public final class ServerNode implements AutoCloseable {
 
     /** Opens the data directory (recovering it), connects to the peers and starts serving. */
     public static ServerNode start(ServerConfig config) throws IOException {
+        return start(config, RaftNodeFactory.STANDARD);
+    }
+
+    /** As {@link #start(ServerConfig)}, with the Raft core made by {@code raftNodes} (test code plants bugs here). */
+    public static ServerNode start(ServerConfig config, RaftNodeFactory raftNodes) throws IOException {
+        FaultHooks faults = config.faultInjection() ? new FaultHooks() : null;
         EventLoop loop = new EventLoop("parley-node-" + config.nodeId());
         AtomicReference<RaftKvNode> nodeRef = new AtomicReference<>();
         AtomicReference<NodeMetrics> metricsRef = new AtomicReference<>();
@@ -64,7 +70,7 @@ public final class ServerNode implements AutoCloseable {
             }
         };
         WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), WalConfig.DEFAULT.recordBytesMax(),
-                WalConfig.DEFAULT.channelFactory(), observer);
+                faults == null ? WalConfig.DEFAULT.channelFactory() : faults.channelFactory(WalConfig.DEFAULT.channelFactory()), observer);
         FileRaftStorage storage = FileRaftStorage.open(config.dataDir(), walConfig, loop, syncId -> nodeRef.get().syncedOnLoop(syncId));
         TransportConfig.Builder transportConfig = TransportConfig.builder(config.nodeId(), clusterId(config.clusterName()),
                 new InetSocketAddress(config.peerListen().host(), config.peerListen().port()));
@@ -91,7 +97,8 @@ public final class ServerNode implements AutoCloseable {
                 .build();
         ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
         RaftKvNode node = new RaftKvNode(config.nodeId(), raftConfig, storage, loop,
-                (to, message) -> transport.send(to, new PeerMessage.Raft(message)), founders);
+                (to, message) -> transport.send(to, new PeerMessage.Raft(message)), founders,
+                faults == null ? System::nanoTime : faults::nowNs, raftNodes);
         nodeRef.set(node);
         Forwarder forwarder = new Forwarder(node, transport::send);
         forwarderRef.set(forwarder);
@@ -102,6 +109,8 @@ public final class ServerNode implements AutoCloseable {
         transport.start();
         HttpObservability http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics,
                 node::status, node::revision);
+        http.addHandler("/state-hash", new StateHashPage(node));
+        if (faults != null) http.addHandler("/fault/", faults::handle);
         RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), () -> storage.stats().bytesAppended(),
                 forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));

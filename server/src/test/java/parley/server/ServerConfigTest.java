@@ -27,6 +27,17 @@ class ServerConfigTest {
         assertEquals(2480, config.peerListen().port());
         assertEquals(1000, config.electionTimeoutMsMin());
         assertEquals(1_572_864, config.maxRequestBytes());
+        assertEquals(false, config.faultInjection(), "fault injection is off unless asked for");
+    }
+
+    @Test
+    void faultInjectionIsOnOnlyWhenSaidSo() throws Exception {
+        List<String> on = new java.util.ArrayList<>(GOOD);
+        on.add("fault-injection = on");
+        assertEquals(true, ServerConfig.parse("n2.conf", on).faultInjection());
+        List<String> bad = new java.util.ArrayList<>(GOOD);
+        bad.add("fault-injection = yes");
+        assertError("fault-injection: expected 'on' or 'off', got 'yes'", bad);
     }
 
     @Test
