@@ -60,6 +60,7 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
     private volatile NodeMetrics metrics;
     private long lastKnownLeader = -1;
     private volatile long revision;
+    private volatile long historyRetentionRevisions;
 
     private record PendingRead(KvCommand command, CompletableFuture<KvResult> future) {}
 
@@ -167,11 +168,25 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
                 for (long leaseId : leaseClock.expired(env.nowNs(), 64)) {
                     raft.propose(sessionId, sequenceNext++, KvCodec.encodeCommand(new KvCommand.LeaseExpire(leaseId)));
                 }
+                proposeCompactionIfDue();
             }
         } else {
             raft.onTimer(timerId);
         }
         afterEvent();
+    }
+
+    /**
+     * The leader keeps {@code historyRetentionRevisions} of history and proposes a compaction (through
+     * the log, so every replica compacts at the same point) once a tenth more has piled up: the store
+     * holds its history in memory and serializes it into every snapshot, so unbounded history would
+     * grow both without end.
+     */
+    private void proposeCompactionIfDue() {
+        if (historyRetentionRevisions <= 0) return;
+        long target = kv.revision() - historyRetentionRevisions;
+        if (target - kv.compactRevision() < Math.max(1, historyRetentionRevisions / 10)) return;
+        raft.propose(sessionId, sequenceNext++, KvCodec.encodeCommand(new KvCommand.Compact(target)));
     }
 
     // ---- client API, on any thread ----
@@ -302,6 +317,11 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
     /** Where to count proposals and leader changes; set before {@link #start()}. */
     public void metrics(NodeMetrics nodeMetrics) {
         this.metrics = nodeMetrics;
+    }
+
+    /** Revisions of history to keep before the leader compacts (0: never); set before {@link #start()}. */
+    public void historyRetentionRevisions(long revisions) {
+        this.historyRetentionRevisions = revisions;
     }
 
     /** What this node believes, as of its last event (safe from any thread). */

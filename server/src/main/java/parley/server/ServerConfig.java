@@ -44,11 +44,14 @@ import java.util.TreeMap;
  * @param peerTls              mutual TLS between members, or null for plaintext
  * @param faultInjection       serve {@code POST /fault/...} on the HTTP port (loopback only) for fault tests;
  *                             off unless {@code fault-injection = on} (see {@link FaultHooks})
+ * @param historyRetentionRevisions how many revisions of history the leader keeps before it proposes a
+ *                             compaction (0: keep everything, as etcd does without auto-compaction)
  */
 public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPort clientListen, HostPort peerListen,
                            HostPort httpListen, Map<Long, Member> members, long electionTimeoutMsMin,
                            long electionTimeoutMsMax, long heartbeatIntervalMs, int maxRequestBytes,
-                           TlsFiles clientTls, TlsFiles peerTls, boolean faultInjection) {
+                           TlsFiles clientTls, TlsFiles peerTls, boolean faultInjection,
+                           long historyRetentionRevisions) {
 
     /**
      * PEM files for TLS: this node's certificate chain and private key (PKCS#8), and the CA that
@@ -91,7 +94,14 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
     private static final List<String> KNOWN_KEYS = List.of("node-id", "cluster-name", "data-dir", "client-listen",
             "peer-listen", "http-listen", "election-timeout-ms-min", "election-timeout-ms-max", "heartbeat-interval-ms",
             "max-request-bytes", "client-tls-cert-file", "client-tls-key-file", "client-tls-ca-file",
-            "peer-tls-cert-file", "peer-tls-key-file", "peer-tls-ca-file", "fault-injection");
+            "peer-tls-cert-file", "peer-tls-key-file", "peer-tls-ca-file", "fault-injection",
+            "history-retention-revisions");
+
+    /**
+     * The store keeps its whole history in memory, so unlike etcd (whose history lives on disk) it
+     * compacts by default: the leader keeps this many revisions and proposes a compaction past them.
+     */
+    public static final long HISTORY_RETENTION_REVISIONS_DEFAULT = 10_000;
 
     /** Reads and validates {@code file}. */
     public static ServerConfig read(Path file) throws ConfigException {
@@ -145,7 +155,8 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
                 r.hostPort("peer-listen", r.string("peer-listen", members.get(nodeId).peer().toString())),
                 r.hostPort("http-listen", r.string("http-listen", "127.0.0.1:0")),
                 members, electionMin, electionMax, heartbeat, (int) maxRequest,
-                r.tls("client-tls", false), r.tls("peer-tls", true), r.onOff("fault-injection"));
+                r.tls("client-tls", false), r.tls("peer-tls", true), r.onOff("fault-injection"),
+                r.nonNegativeLong("history-retention-revisions", HISTORY_RETENTION_REVISIONS_DEFAULT));
     }
 
     /** Typed access to the raw values, with errors that point at the line. */
@@ -181,6 +192,13 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
             } catch (NumberFormatException e) {
                 throw error(key, "expected a number, got '" + value + "'");
             }
+        }
+
+        long nonNegativeLong(String key, long fallback) throws ConfigException {
+            String value = values.get(key);
+            if (value == null) return fallback;
+            if (value.equals("0")) return 0;
+            return parsePositive(key, value);
         }
 
         /** {@code on} or {@code off}; absent is off. */

@@ -105,6 +105,7 @@ public final class ServerNode implements AutoCloseable {
         NodeMetrics metrics = new NodeMetrics(node::status);
         metricsRef.set(metrics);
         node.metrics(metrics);
+        node.historyRetentionRevisions(config.historyRetentionRevisions());
         node.start();
         transport.start();
         HttpObservability http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics,

@@ -68,15 +68,62 @@ class ServerNodeTest {
         }
     }
 
-    static ServerConfig config(long id, Path dir, int[] peerPorts) throws Exception {
+    /**
+     * With a retention of 100 revisions the leader compacts through the log: every replica refuses a
+     * read of an old revision as compacted, still serves the latest values, and reads at revisions
+     * inside the retained window see exactly what was written there.
+     */
+    @Test
+    void historyBeyondTheRetentionIsCompactedOnEveryReplica(@TempDir Path dir) throws Exception {
+        int[] peerPorts = freePorts(3);
+        Map<Long, ServerNode> nodes = new TreeMap<>();
+        try {
+            for (long id = 1; id <= 3; id++) {
+                nodes.put(id, ServerNode.start(config(id, dir, peerPorts, "history-retention-revisions = 100")));
+            }
+            ServerNode leader = awaitLeader(nodes);
+            long lastRevision = 0;
+            for (int i = 0; i < 400; i++) {
+                KvResult.PutResult put = (KvResult.PutResult) leader.node()
+                        .write(KvCommand.Put.of(Bytes.utf8("k" + (i % 7)), Bytes.utf8("v" + i))).get(5, TimeUnit.SECONDS);
+                lastRevision = put.revision();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (ServerNode node : nodes.values()) {
+                KvResult old;
+                do {
+                    Thread.sleep(20);
+                    old = node.node().read(new KvCommand.Range(KeyRange.single(Bytes.utf8("k0")), 2, 0,
+                            KvCommand.SortOrder.NONE, KvCommand.SortTarget.KEY, false, false, 0, 0, 0, 0), true)
+                            .get(5, TimeUnit.SECONDS);
+                } while (!(old instanceof KvResult.Failure) && System.nanoTime() < deadline);
+                assertTrue(old instanceof KvResult.Failure failure && failure.error() == parley.kv.KvError.COMPACTED,
+                        "node " + node.config().nodeId() + " compacted revision 2 away: " + old);
+                KvResult.RangeResult latest = (KvResult.RangeResult) node.node()
+                        .read(KvCommand.Range.of(KeyRange.single(Bytes.utf8("k0"))), true).get(5, TimeUnit.SECONDS);
+                assertEquals("v399", new String(latest.kvs().get(0).value().bytes(), StandardCharsets.UTF_8));
+                // Revision lastRevision - 50 is inside the window: it is the put of value i = 349 (key k6).
+                KvResult.RangeResult inWindow = (KvResult.RangeResult) node.node().read(new KvCommand.Range(
+                        KeyRange.single(Bytes.utf8("k6")), lastRevision - 50, 0, KvCommand.SortOrder.NONE,
+                        KvCommand.SortTarget.KEY, false, false, 0, 0, 0, 0), true).get(5, TimeUnit.SECONDS);
+                assertEquals("v349", new String(inWindow.kvs().get(0).value().bytes(), StandardCharsets.UTF_8));
+            }
+        } finally {
+            nodes.values().forEach(ServerNode::close);
+        }
+    }
+
+    static ServerConfig config(long id, Path dir, int[] peerPorts, String... extra) throws Exception {
         List<String> lines = new ArrayList<>(List.of("node-id = " + id, "cluster-name = test", "data-dir = " + dir.resolve("n" + id),
                 "client-listen = 127.0.0.1:0", "http-listen = 127.0.0.1:0",
                 "election-timeout-ms-min = 300", "election-timeout-ms-max = 600", "heartbeat-interval-ms = 50"));
+        lines.addAll(List.of(extra));
         for (int i = 0; i < peerPorts.length; i++) {
             lines.add("member." + (i + 1) + " = 127.0.0.1:" + peerPorts[i] + " 127.0.0.1:0");
         }
         return ServerConfig.parse("test", lines);
     }
+
 
     /**
      * Ports that are free now and stay free of port-0 binds: drawn below Linux's ephemeral range
