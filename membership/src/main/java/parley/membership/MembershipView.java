@@ -34,6 +34,7 @@ final class MembershipView {
     private final LocalHealth health;
     private final SwimStats.Counters counters;
     private boolean leaving;
+    private long suspicionGenerations;
 
     MembershipView(long selfId, String selfAddress, long incarnation, SwimConfig config, MembershipListener listener,
                    RandomSource random, Deadlines deadlines, LocalHealth health, SwimStats.Counters counters, int expectedMembers) {
@@ -175,7 +176,9 @@ final class MembershipView {
     }
 
     private void rearm(Suspicion suspicion) {
-        suspicion.generation++;
+        // Unique across suspicions: a deadline left over from an earlier suspicion of the same member
+        // must never match a later one.
+        suspicion.generation = ++suspicionGenerations;
         deadlines.add(suspicion.deadlineNs(), Deadlines.Kind.SUSPICION, suspicion.memberId, suspicion.generation);
     }
 

@@ -18,8 +18,8 @@ final class Suspicion {
     private final long maxNs;
     private final int confirmationsExpected;
     private final Set<Long> confirmers = new HashSet<>();
-    /** Bumped when the deadline moves, so a stale deadline entry can be told apart. */
-    int generation;
+    /** Changed whenever the deadline moves, so a stale deadline entry can be told apart. */
+    long generation;
 
     Suspicion(long memberId, long incarnation, long firstSuspecterId, long startNs, long minNs, long maxNs, int confirmationsExpected) {
         if (minNs <= 0 || maxNs < minNs) throw new IllegalArgumentException("suspicion timeouts: min " + minNs + ", max " + maxNs);

@@ -174,9 +174,11 @@ public final class SwimNode {
             long now = env.nowNs();
             phi.heartbeat(fromId, now);
             boolean fullState = message instanceof SwimMessage.PushPull;
+            long refutationsBefore = counters.refutations;
             for (Update update : message.gossip()) {
                 view.apply(update, now, fullState);
             }
+            if (counters.refutations != refutationsBefore) pushRefutation();
             switch (message) {
                 case SwimMessage.Ping ping -> send(fromId, new SwimMessage.Ack(ping.sequence(), piggyback()));
                 case SwimMessage.Ack ack -> onAck(ack);
@@ -313,6 +315,21 @@ public final class SwimNode {
         Forward forward = forwards.remove(sequence);
         if (forward != null && config.lifeguard()) {
             send(forward.askerId(), new SwimMessage.Nack(forward.askerSequence(), piggyback()));
+        }
+    }
+
+    /**
+     * A refutation is urgent: the suspicion timeout is running everywhere. Piggybacking alone would wait
+     * for our next probe, and a slow node's probes are stretched by its own local health; so the ALIVE
+     * also goes straight to a few random members (bounded: k messages per refutation).
+     */
+    private void pushRefutation() {
+        Update alive = view.selfUpdate();
+        for (long target : picker.pick(Math.max(1, config.indirectProbes()), -1, false)) {
+            List<Update> updates = new ArrayList<>(config.gossipPerMessageMax());
+            updates.add(alive);
+            updates.addAll(view.gossip.take(config.gossipPerMessageMax() - 1, transmitLimit()));
+            send(target, new SwimMessage.Gossip(updates));
         }
     }
 
