@@ -87,7 +87,7 @@ public final class ServerNode implements AutoCloseable {
                         case PeerMessage.Forward forward -> forwarderRef.get().onForward(from, forward);
                         case PeerMessage.ForwardReply reply -> forwarderRef.get().onReply(reply);
                     }
-                }, peerTls(config.peerTls()));
+                }, peerTls(config.peerTls()), loop.ioGroup());
         RaftConfig raftConfig = RaftConfig.builder()
                 .electionTimeoutMs(config.electionTimeoutMsMin(), config.electionTimeoutMsMax())
                 .heartbeatIntervalMs(config.heartbeatIntervalMs())

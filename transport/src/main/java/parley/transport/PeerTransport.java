@@ -44,6 +44,8 @@ public final class PeerTransport<M> implements AutoCloseable {
     private final TransportContext<M> context;
     private final PeerTls tls;
     private final EventLoopGroup group;
+    /** Whether {@link #close()} shuts {@link #group} down (false when the caller lent it). */
+    private final boolean ownsGroup;
     private final Map<Long, OutboundPeer<M>> peers = new ConcurrentHashMap<>();
     private volatile Channel listener;
     private volatile boolean started;
@@ -58,13 +60,24 @@ public final class PeerTransport<M> implements AutoCloseable {
      */
     public PeerTransport(TransportConfig config, MessageCodec<M> codec, Executor deliveryExecutor,
                          MessageReceiver<M> receiver, PeerTls tls) {
+        this(config, codec, deliveryExecutor, receiver, tls, null);
+    }
+
+    /**
+     * As above, with the sockets on {@code ioGroup} instead of {@code ioThreads} loops of its own: a
+     * server lends its node's event loop, so messages reach the core on the thread that read them. The
+     * group stays the caller's to shut down.
+     */
+    public PeerTransport(TransportConfig config, MessageCodec<M> codec, Executor deliveryExecutor,
+                         MessageReceiver<M> receiver, PeerTls tls, EventLoopGroup ioGroup) {
         this.config = config;
         this.tls = tls;
         TransportCounters counters = new TransportCounters();
         IdentityCheck identity = new IdentityCheck(config.nodeId(), config.clusterId(), codec.version(), peers::containsKey);
         this.context = new TransportContext<>(config, codec, counters, identity, new InboundConnections(config.nodeId()),
                 deliveryExecutor, receiver);
-        this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+        this.ownsGroup = ioGroup == null;
+        this.group = ioGroup != null ? ioGroup : new MultiThreadIoEventLoopGroup(config.ioThreads(),
                 new DefaultThreadFactory("parley-transport-" + config.nodeId(), true), NioIoHandler.newFactory());
         for (var peer : config.peers().entrySet()) addPeer(peer.getKey(), peer.getValue());
     }
@@ -166,8 +179,10 @@ public final class PeerTransport<M> implements AutoCloseable {
         if (listener != null) listener.close();
         for (OutboundPeer<M> peer : peers.values()) peer.close(DropReason.TRANSPORT_CLOSED);
         context.inbound().closeAll();
-        group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS * 2, TimeUnit.MILLISECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS * 2, TimeUnit.MILLISECONDS);
+        }
         LOG.log(Level.DEBUG, () -> "node " + config.nodeId() + ": peer transport closed; " + context.counters());
     }
 
