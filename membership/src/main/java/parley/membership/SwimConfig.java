@@ -10,6 +10,11 @@ package parley.membership;
  * @param indirectProbes           k: helpers asked to probe a member that missed its direct ack
  * @param retransmitMult           lambda: each update is piggybacked about lambda * ceil(log10(N + 1)) times
  * @param gossipPerMessageMax      cap on updates piggybacked on one message
+ * @param gossipIntervalMs         besides piggybacking, every this often queued updates go to
+ *                                 {@code gossipFanout} random members in a message of their own (memberlist's
+ *                                 gossip round: news spreads in a second instead of over several probe
+ *                                 periods, which a refutation racing a suspicion timeout needs); 0 = piggyback only
+ * @param gossipFanout             members per gossip round
  * @param suspicionMult            the minimum suspicion timeout is suspicionMult * max(1, log10 N) probe intervals
  * @param suspicionMaxTimeoutMult  Lifeguard: the suspicion timeout starts at this multiple of the minimum and
  *                                 shrinks as independent confirmations arrive (1 = fixed timeout)
@@ -32,6 +37,8 @@ public record SwimConfig(
         int indirectProbes,
         int retransmitMult,
         int gossipPerMessageMax,
+        long gossipIntervalMs,
+        int gossipFanout,
         int suspicionMult,
         int suspicionMaxTimeoutMult,
         long pushPullIntervalMs,
@@ -49,6 +56,8 @@ public record SwimConfig(
         require(indirectProbes >= 0 && indirectProbes <= 16, "indirectProbes must be in 0..16");
         require(retransmitMult >= 1 && retransmitMult <= 64, "retransmitMult must be in 1..64");
         require(gossipPerMessageMax >= 1 && gossipPerMessageMax <= 64, "gossipPerMessageMax must be in 1..64");
+        require(gossipIntervalMs >= 0, "gossipIntervalMs must be >= 0");
+        require(gossipFanout >= 1 && gossipFanout <= 16, "gossipFanout must be in 1..16");
         require(suspicionMult >= 1 && suspicionMult <= 64, "suspicionMult must be in 1..64");
         require(suspicionMaxTimeoutMult >= 1 && suspicionMaxTimeoutMult <= 64, "suspicionMaxTimeoutMult must be in 1..64");
         require(pushPullIntervalMs >= 0, "pushPullIntervalMs must be >= 0");
@@ -64,9 +73,9 @@ public record SwimConfig(
         if (!ok) throw new IllegalArgumentException(what);
     }
 
-    /** memberlist's LAN profile with Lifeguard on. */
+    /** memberlist's LAN profile with Lifeguard on (a gossip round every 200 ms to 3 members). */
     public static SwimConfig defaults() {
-        return new SwimConfig(1000, 500, 3, 4, 8, 4, 6, 30_000, 128, 8, true, 1000, 2000, 1024,
+        return new SwimConfig(1000, 500, 3, 4, 8, 200, 3, 4, 6, 30_000, 128, 8, true, 1000, 2000, 1024,
                 PhiConfig.defaults().withDistribution(PhiConfig.Distribution.EXPONENTIAL).withThreshold(8.0)
                         .withFirstHeartbeatEstimateMs(5000).withWindowSize(32));
     }
@@ -98,6 +107,8 @@ public record SwimConfig(
     /** A mutable copy for changing a few settings. */
     public static final class Builder {
         private long probeIntervalMs, probeTimeoutMs, pushPullIntervalMs, localStallThresholdMs, joinRetryMs;
+        private long gossipIntervalMs;
+        private int gossipFanout;
         private int indirectProbes, retransmitMult, gossipPerMessageMax, suspicionMult, suspicionMaxTimeoutMult,
                 pushPullChunkMax, localHealthMax, forwardsMax;
         private boolean lifeguard;
@@ -105,7 +116,8 @@ public record SwimConfig(
 
         private Builder(SwimConfig c) {
             probeIntervalMs = c.probeIntervalMs; probeTimeoutMs = c.probeTimeoutMs; indirectProbes = c.indirectProbes;
-            retransmitMult = c.retransmitMult; gossipPerMessageMax = c.gossipPerMessageMax; suspicionMult = c.suspicionMult;
+            retransmitMult = c.retransmitMult; gossipPerMessageMax = c.gossipPerMessageMax;
+            gossipIntervalMs = c.gossipIntervalMs; gossipFanout = c.gossipFanout; suspicionMult = c.suspicionMult;
             suspicionMaxTimeoutMult = c.suspicionMaxTimeoutMult; pushPullIntervalMs = c.pushPullIntervalMs;
             pushPullChunkMax = c.pushPullChunkMax; localHealthMax = c.localHealthMax; lifeguard = c.lifeguard;
             localStallThresholdMs = c.localStallThresholdMs; joinRetryMs = c.joinRetryMs; forwardsMax = c.forwardsMax; phi = c.phi;
@@ -116,6 +128,8 @@ public record SwimConfig(
         public Builder indirectProbes(int v) { indirectProbes = v; return this; }
         public Builder retransmitMult(int v) { retransmitMult = v; return this; }
         public Builder gossipPerMessageMax(int v) { gossipPerMessageMax = v; return this; }
+        public Builder gossipIntervalMs(long v) { gossipIntervalMs = v; return this; }
+        public Builder gossipFanout(int v) { gossipFanout = v; return this; }
         public Builder suspicionMult(int v) { suspicionMult = v; return this; }
         public Builder suspicionMaxTimeoutMult(int v) { suspicionMaxTimeoutMult = v; return this; }
         public Builder pushPullIntervalMs(long v) { pushPullIntervalMs = v; return this; }
@@ -129,7 +143,7 @@ public record SwimConfig(
 
         public SwimConfig build() {
             return new SwimConfig(probeIntervalMs, probeTimeoutMs, indirectProbes, retransmitMult, gossipPerMessageMax,
-                    suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMs, pushPullChunkMax, localHealthMax, lifeguard,
+                    gossipIntervalMs, gossipFanout, suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMs, pushPullChunkMax, localHealthMax, lifeguard,
                     localStallThresholdMs, joinRetryMs, forwardsMax, phi);
         }
     }

@@ -29,6 +29,8 @@ public final class SwimNode {
     public static final int PUSH_PULL_TIMER_ID = 2;
     /** Every finer deadline (probe and helper timeouts, suspicions, join retries), multiplexed. */
     public static final int DEADLINE_TIMER_ID = 3;
+    /** The gossip round (when {@link SwimConfig#gossipIntervalMs} is not 0). */
+    public static final int GOSSIP_TIMER_ID = 4;
 
     private static final long NS_PER_MS = 1_000_000L;
 
@@ -119,6 +121,9 @@ public final class SwimNode {
             probeDueNs = now + firstProbeNs;
             env.setTimer(PROBE_TIMER_ID, firstProbeNs);
             armPushPull(true);
+            if (config.gossipIntervalMs() > 0) {
+                env.setTimer(GOSSIP_TIMER_ID, 1 + random.nextLong(0, config.gossipIntervalMs() * NS_PER_MS));
+            }
             if (!seeds.isEmpty()) {
                 joinThroughSeeds();
             }
@@ -146,6 +151,7 @@ public final class SwimNode {
             }
             env.cancelTimer(PROBE_TIMER_ID);
             env.cancelTimer(PUSH_PULL_TIMER_ID);
+            // The gossip round keeps running: it spreads the LEFT until the runtime stops the node.
         } finally {
             exit();
         }
@@ -198,7 +204,7 @@ public final class SwimNode {
         }
     }
 
-    /** Handles timer {@code timerId} ({@link #PROBE_TIMER_ID}, {@link #PUSH_PULL_TIMER_ID}, {@link #DEADLINE_TIMER_ID}). */
+    /** Handles timer {@code timerId} ({@link #PROBE_TIMER_ID}, {@link #PUSH_PULL_TIMER_ID}, {@link #DEADLINE_TIMER_ID}, {@link #GOSSIP_TIMER_ID}). */
     public void onTimer(int timerId) {
         enter();
         try {
@@ -206,6 +212,7 @@ public final class SwimNode {
             switch (timerId) {
                 case PROBE_TIMER_ID -> onProbeTimer(now);
                 case PUSH_PULL_TIMER_ID -> onPushPullTimer();
+                case GOSSIP_TIMER_ID -> onGossipTimer();
                 case DEADLINE_TIMER_ID -> {
                     armedDeadlineNs = Long.MAX_VALUE;
                     runDueDeadlines(now);
@@ -329,6 +336,17 @@ public final class SwimNode {
             List<Update> updates = new ArrayList<>(config.gossipPerMessageMax());
             updates.add(alive);
             updates.addAll(view.gossip.take(config.gossipPerMessageMax() - 1, transmitLimit()));
+            send(target, new SwimMessage.Gossip(updates));
+        }
+    }
+
+    /** memberlist's gossip round: queued updates to a few random members, only when there is news. */
+    private void onGossipTimer() {
+        env.setTimer(GOSSIP_TIMER_ID, config.gossipIntervalMs() * NS_PER_MS);
+        if (view.gossip.size() == 0) return;
+        for (long target : picker.pick(config.gossipFanout(), -1, false)) {
+            List<Update> updates = piggyback();
+            if (updates.isEmpty()) return;
             send(target, new SwimMessage.Gossip(updates));
         }
     }

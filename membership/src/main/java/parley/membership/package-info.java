@@ -10,8 +10,9 @@
  * of the whole cluster: each protocol period it pings one member (a shuffled round robin), asks k others
  * to ping it if it does not answer, and only then marks it SUSPECT. Suspicions, refutations (a suspected
  * member raises its incarnation and says ALIVE), deaths, joins and leaves travel piggybacked on the
- * pings and acks themselves, each update about lambda * log N times, and a periodic full-state push-pull
- * with a random member repairs whatever gossip missed.
+ * pings and acks themselves and, as in memberlist, in a short gossip round to a few random members
+ * (every 200 ms by default, only when there is news), each update about lambda * log N times; a periodic
+ * full-state push-pull with a random member repairs whatever gossip missed.
  *
  * <p><b>Lifeguard</b> (Dadgar, Phillips, Currey, 2018) makes a slow member less dangerous to the healthy
  * ones: its local health score rises when its probes fail without the nacks that helpers send when they,
@@ -31,8 +32,9 @@
  *
  * <h2>Determinism and bounds</h2>
  * Everything goes through {@link parley.core.env.Env}: ids, the monotonic clock, the seeded random source,
- * send and three timers ({@link parley.membership.SwimNode#PROBE_TIMER_ID},
- * {@link parley.membership.SwimNode#PUSH_PULL_TIMER_ID}, {@link parley.membership.SwimNode#DEADLINE_TIMER_ID};
+ * send and four timers ({@link parley.membership.SwimNode#PROBE_TIMER_ID},
+ * {@link parley.membership.SwimNode#PUSH_PULL_TIMER_ID}, {@link parley.membership.SwimNode#GOSSIP_TIMER_ID},
+ * {@link parley.membership.SwimNode#DEADLINE_TIMER_ID};
  * finer deadlines are multiplexed onto the last). A message carries at most
  * {@link parley.membership.SwimConfig#gossipPerMessageMax} updates, a push-pull chunk at most
  * {@link parley.membership.SwimConfig#pushPullChunkMax}, an update at most

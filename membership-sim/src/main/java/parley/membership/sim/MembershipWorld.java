@@ -27,7 +27,7 @@ import parley.membership.SwimNode;
  * <p>Node {@code i} (0-based index) has id {@code i + 1}. The same seed gives the same run.
  */
 public final class MembershipWorld {
-    private static final int TIMER_SLOTS = 4;
+    private static final int TIMER_SLOTS = 5;
     private static final long NS_PER_MS = 1_000_000L;
 
     private final WorldConfig config;
