@@ -45,8 +45,11 @@ public final class HttpObservability implements AutoCloseable {
                     : "unhealthy: no leader known (term " + s.term() + ", role " + s.role() + ")\n";
             respond(exchange, healthy ? 200 : 503, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
         });
-        server.createContext("/status", exchange -> respond(exchange, 200, "application/json",
-                JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(statusJson(status.get(), revision.get()))));
+        server.createContext("/status", exchange -> {
+            ObjectNode json = statusJson(status.get(), revision.get());
+            extraStatusFields.forEach((field, value) -> json.set(field, value.get()));
+            respond(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+        });
         server.start();
     }
 
@@ -76,6 +79,34 @@ public final class HttpObservability implements AutoCloseable {
                         : (nowNs - e.getValue().lastContactNs()) / 1_000_000);
             }
         }
+        return node;
+    }
+
+    private final Map<String, Supplier<com.fasterxml.jackson.databind.JsonNode>> extraStatusFields =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** Adds {@code field} to every {@code /status} answer, computed when asked. */
+    public void statusField(String field, Supplier<com.fasterxml.jackson.databind.JsonNode> value) {
+        extraStatusFields.put(field, value);
+    }
+
+    /** A node's membership view as JSON: itself, then each member with state, incarnation and phi. */
+    static com.fasterxml.jackson.databind.JsonNode membershipJson(MembershipRuntime.View view) {
+        ObjectNode node = JSON.createObjectNode();
+        if (view == null) return node;
+        node.put("incarnation", view.selfIncarnation());
+        node.put("localHealth", view.localHealthScore());
+        ObjectNode members = node.putObject("members");
+        for (MembershipRuntime.MemberView m : view.members()) {
+            ObjectNode member = members.putObject(Long.toString(m.id()));
+            member.put("address", m.address());
+            member.put("state", m.state().name().toLowerCase());
+            member.put("incarnation", m.incarnation());
+            if (m.id() != view.selfId()) member.put("phi", Math.round(m.phi() * 100) / 100.0);
+            if (m.suspicionConfirmations() >= 0) member.put("suspicionConfirmations", m.suspicionConfirmations());
+        }
+        var candidates = node.putArray("removalCandidates");
+        view.removalCandidates().forEach(candidates::add);
         return node;
     }
 

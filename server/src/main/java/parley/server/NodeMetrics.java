@@ -38,6 +38,26 @@ public final class NodeMetrics {
                 .labelNames("rpc").classicOnly().classicExponentialUpperBounds(0.0001, 2, 18).register(registry);
     }
 
+    /** Exports each peer's phi, state and incarnation as this node sees them, read from {@code view} at scrape time. */
+    public void membership(Supplier<MembershipRuntime.View> view) {
+        GaugeWithCallback.builder().name("parley_membership_phi").help("Suspicion level (phi) of each peer by this node's detector")
+                .labelNames("peer").callback(cb -> eachPeer(view, m -> cb.call(m.phi(), Long.toString(m.id())))).register(registry);
+        GaugeWithCallback.builder().name("parley_membership_state")
+                .help("Each member's state in this node's view: 0 alive, 1 suspect, 2 dead, 3 left")
+                .labelNames("peer").callback(cb -> eachPeer(view, m -> cb.call(m.state().ordinal(), Long.toString(m.id())))).register(registry);
+        GaugeWithCallback.builder().name("parley_membership_incarnation").help("Each member's incarnation in this node's view")
+                .labelNames("peer").callback(cb -> eachPeer(view, m -> cb.call(m.incarnation(), Long.toString(m.id())))).register(registry);
+        GaugeWithCallback.builder().name("parley_membership_local_health")
+                .help("Lifeguard's local health score of this node (0 healthy; probes slow down as it grows)")
+                .callback(cb -> { var v = view.get(); if (v != null) cb.call(v.localHealthScore()); }).register(registry);
+    }
+
+    private static void eachPeer(Supplier<MembershipRuntime.View> view, java.util.function.Consumer<MembershipRuntime.MemberView> action) {
+        MembershipRuntime.View v = view.get();
+        if (v == null) return;
+        for (MembershipRuntime.MemberView m : v.members()) if (m.id() != v.selfId()) action.accept(m);
+    }
+
     public PrometheusRegistry registry() { return registry; }
 
     public void proposed() { proposals.inc(); }

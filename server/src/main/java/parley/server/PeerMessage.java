@@ -5,7 +5,7 @@ import parley.raft.RaftMessage;
 /**
  * What servers say to each other: Raft's messages, and client requests a follower forwards to the
  * leader (etcd clients may talk to any member) with the leader's answers. Commands and results travel
- * in the store's own binary encoding ({@link parley.kv.KvCodec}).
+ * in the store's own binary encoding ({@link parley.kv.KvCodec}); and SWIM's membership gossip.
  */
 public sealed interface PeerMessage {
     /** A Raft message. */
@@ -16,6 +16,9 @@ public sealed interface PeerMessage {
 
     /** The leader's answer to a forwarded request: a result, or the name of an error. */
     record ForwardReply(long requestId, byte[] result, String error) implements PeerMessage {}
+
+    /** A SWIM membership message (failure detection and gossip; see {@link MembershipRuntime}). */
+    record Swim(parley.membership.SwimMessage message) implements PeerMessage {}
 
     /** What a forwarded request asks for. */
     enum Kind {

@@ -9,16 +9,18 @@ import parley.transport.RaftMessageCodec;
 /**
  * Encodes {@link PeerMessage}s: Raft's messages exactly as {@link RaftMessageCodec} does (tags below
  * 100), and forwarded client requests and replies with tags 100 and 101:
- * {@code [tag][requestId i64][kind u8 | result length i32][bytes][error length u16][error utf-8]}.
+ * {@code [tag][requestId i64][kind u8 | result length i32][bytes][error length u16][error utf-8]};
+ * SWIM's messages with tag 102 followed by {@link SwimCodec}'s encoding.
  */
 public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
     private static final int TAG_FORWARD = 100;
     private static final int TAG_FORWARD_REPLY = 101;
+    private static final int TAG_SWIM = 102;
     private static final int PAYLOAD_BYTES_MAX = 64 << 20;
 
     private final RaftMessageCodec raft = RaftMessageCodec.withDefaultLimits();
 
-    @Override public int version() { return raft.version() * 100 + 1; }
+    @Override public int version() { return raft.version() * 100 + 2; }
 
     @Override public int encodedSizeBytesMin() { return raft.encodedSizeBytesMin(); }
 
@@ -28,6 +30,7 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
             case PeerMessage.Raft r -> raft.encodedSizeBytes(r.message());
             case PeerMessage.Forward f -> 1 + 8 + 1 + 4 + f.payload().length;
             case PeerMessage.ForwardReply r -> 1 + 8 + 4 + (r.result() == null ? 0 : r.result().length) + 2 + errorBytes(r).length;
+            case PeerMessage.Swim swim -> 1 + SwimCodec.encodedSizeBytes(swim.message());
         };
     }
 
@@ -44,6 +47,10 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
                 else out.writeInt(r.result().length).writeBytes(r.result());
                 out.writeShort(error.length).writeBytes(error);
             }
+            case PeerMessage.Swim swim -> {
+                out.writeByte(TAG_SWIM);
+                SwimCodec.encode(swim.message(), out);
+            }
         }
     }
 
@@ -52,6 +59,7 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
         int tag = in.getUnsignedByte(in.readerIndex());
         if (tag < TAG_FORWARD) return new PeerMessage.Raft(raft.decode(in));
         in.skipBytes(1);
+        if (tag == TAG_SWIM) return new PeerMessage.Swim(SwimCodec.decode(in));
         need(in, 8, "requestId");
         long requestId = in.readLong();
         if (tag == TAG_FORWARD) {

@@ -15,6 +15,7 @@ import parley.transport.PeerTls;
 import parley.transport.PeerTransport;
 import parley.transport.TransportConfig;
 import parley.wal.FileRaftStorage;
+import parley.membership.SwimConfig;
 import parley.wal.WalConfig;
 import parley.wal.WalFailedException;
 import parley.wal.WalObserver;
@@ -35,9 +36,12 @@ public final class ServerNode implements AutoCloseable {
     private final NodeMetrics metrics;
     private final HttpObservability http;
     private final EtcdGrpcServer grpc;
+    private final MembershipRuntime membership;
 
     private ServerNode(ServerConfig config, EventLoop loop, FileRaftStorage storage, PeerTransport<PeerMessage> transport,
-                       RaftKvNode node, NodeMetrics metrics, HttpObservability http, EtcdGrpcServer grpc) {
+                       RaftKvNode node, NodeMetrics metrics, HttpObservability http, EtcdGrpcServer grpc,
+                       MembershipRuntime membership) {
+        this.membership = membership;
         this.config = config;
         this.loop = loop;
         this.storage = storage;
@@ -80,12 +84,14 @@ public final class ServerNode implements AutoCloseable {
             }
         }
         AtomicReference<Forwarder> forwarderRef = new AtomicReference<>();
+        AtomicReference<MembershipRuntime> membershipRef = new AtomicReference<>();
         PeerTransport<PeerMessage> transport = new PeerTransport<>(transportConfig.build(), new PeerMessageCodec(), Runnable::run,
                 (from, message) -> {
                     switch (message) {
                         case PeerMessage.Raft raft -> nodeRef.get().deliver(from, raft.message());
                         case PeerMessage.Forward forward -> forwarderRef.get().onForward(from, forward);
                         case PeerMessage.ForwardReply reply -> forwarderRef.get().onReply(reply);
+                        case PeerMessage.Swim swim -> membershipRef.get().deliver(from, swim.message());
                     }
                 }, peerTls(config.peerTls()), loop.ioGroup());
         RaftConfig raftConfig = RaftConfig.builder()
@@ -100,23 +106,32 @@ public final class ServerNode implements AutoCloseable {
                 (to, message) -> transport.send(to, new PeerMessage.Raft(message)), founders,
                 faults == null ? System::nanoTime : faults::nowNs, raftNodes);
         nodeRef.set(node);
+        Map<Long, String> swimMembers = new TreeMap<>();
+        config.members().values().forEach(m -> swimMembers.put(m.id(), m.peer().toString()));
+        MembershipRuntime membership = new MembershipRuntime(config.nodeId(), loop, swimMembers,
+                (to, message) -> transport.send(to, new PeerMessage.Swim(message)), SwimConfig.defaults(),
+                faults == null ? System::nanoTime : faults::nowNs);
+        membershipRef.set(membership);
         Forwarder forwarder = new Forwarder(node, transport::send);
         forwarderRef.set(forwarder);
         NodeMetrics metrics = new NodeMetrics(node::status);
+        metrics.membership(membership::view);
         metricsRef.set(metrics);
         node.metrics(metrics);
         node.historyRetentionRevisions(config.historyRetentionRevisions());
         node.start();
+        membership.start();
         transport.start();
         HttpObservability http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics,
                 node::status, node::revision);
+        http.statusField("membership", () -> HttpObservability.membershipJson(membership.view()));
         http.addHandler("/state-hash", new StateHashPage(node));
         if (faults != null) http.addHandler("/fault/", faults::handle);
         RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), () -> storage.stats().bytesAppended(),
                 forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
         grpc.start(config.clientListen().host(), config.clientListen().port(), clientCredentials(config.clientTls()));
-        return new ServerNode(config, loop, storage, transport, node, metrics, http, grpc);
+        return new ServerNode(config, loop, storage, transport, node, metrics, http, grpc, membership);
     }
 
     /** Mutual TLS between members from PEM files; plaintext when not configured. */
@@ -152,7 +167,12 @@ public final class ServerNode implements AutoCloseable {
         return hash & Long.MAX_VALUE;
     }
 
+    /** How long a closing node keeps its transport up so its leave reaches a few peers. */
+    private static final long LEAVE_GOSSIP_MS = 100;
+
     public RaftKvNode node() { return node; }
+
+    public MembershipRuntime membership() { return membership; }
 
     public NodeMetrics metrics() { return metrics; }
 
@@ -168,9 +188,26 @@ public final class ServerNode implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(true);
+    }
+
+    /** Stops without telling the peers, as a crash would: they have to detect it (tests). */
+    void halt() {
+        stop(false);
+    }
+
+    private void stop(boolean announceLeave) {
         // Stop taking work first, then stop the node, then release the disk.
         grpc.close();
         http.close();
+        if (announceLeave) {
+            membership.leave(); // peers mark this node LEFT instead of suspecting it
+            try {
+                Thread.sleep(LEAVE_GOSSIP_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         transport.close();
         loop.close();
         try {
