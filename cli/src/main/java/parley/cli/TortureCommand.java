@@ -83,7 +83,7 @@ final class TortureCommand implements Callable<Integer> {
             "(Raft's commit before a quorum has it). The run must fail. Needs the test classes (cli/target/test-classes)."})
     boolean plantedBug;
 
-    @Option(names = "--netns", description = "Run the whole test in a private network namespace (unshare -n) and allow the netem fault: real packet loss and delay on its loopback.")
+    @Option(names = "--netns", description = "Run the whole test in a private network namespace (unshare -n) and allow the netem fault: real packet delay and loss on its loopback (tc netem, or tbf where netem is missing).")
     boolean netns;
 
     @Option(names = "--inside-netns", hidden = true, description = "Set by --netns on the re-executed run inside the namespace.")
@@ -173,12 +173,12 @@ final class TortureCommand implements Callable<Integer> {
     /** --netns: the same command again, inside a fresh network namespace whose loopback is ours alone. */
     private int reExecInNamespace() throws IOException, InterruptedException {
         if (!Netem.available()) {
-            throw new UserError("--netns needs 'unshare -n' and 'tc qdisc ... netem' (root or CAP_NET_ADMIN, iproute2 and the sch_netem module); not available here");
+            throw new UserError("--netns needs 'unshare -n' and 'tc qdisc' with netem or tbf (root or CAP_NET_ADMIN, iproute2, the sch_netem or sch_tbf module); not available here");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> argv = new ArrayList<>(List.of("unshare", "-n", "--", java, "-Xss8m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "torture"));
-        argv.addAll(spec.commandLine().getParseResult().originalArgs());
+                Main.class.getName()));
+        argv.addAll(spec.commandLine().getParseResult().originalArgs()); // starts with "torture"
         argv.add("--inside-netns");
         return new ProcessBuilder(argv).inheritIO().start().waitFor();
     }

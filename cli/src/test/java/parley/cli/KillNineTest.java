@@ -13,7 +13,6 @@ import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -209,28 +208,8 @@ class KillNineTest {
         throw new AssertionError("nodes did not converge: revisions " + revisions);
     }
 
-    /**
-     * Ports that are free now and stay free of port-0 binds: drawn below Linux's ephemeral range
-     * (32768-60999), where servers started with port 0 never land, so a port handed out here cannot be
-     * taken by another server of the same test between this check and its use.
-     */
+    /** Free loopback ports below the ephemeral range (the torture module's {@link parley.torture.FreePorts}). */
     static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        java.util.Set<Integer> taken = new java.util.HashSet<>();
-        for (int i = 0; i < count; i++) {
-            for (int attempt = 0; ; attempt++) {
-                if (attempt > 1000) throw new IOException("no free port below the ephemeral range");
-                int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 32_000);
-                if (taken.contains(port)) continue;
-                try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                    ports[i] = port;
-                    taken.add(port);
-                    break;
-                } catch (IOException inUse) {
-                    // try another
-                }
-            }
-        }
-        return ports;
+        return parley.torture.FreePorts.pick(count);
     }
 }

@@ -28,7 +28,7 @@ public enum FaultKind {
     CLOCK,
     /** One node's fsyncs become slow, or stall for seconds. */
     FSYNC,
-    /** Real packet loss and delay on loopback (tc netem), only in a network namespace ({@code --netns}). */
+    /** Real packet delay and loss on loopback (tc netem, or tbf where netem is missing), only in a network namespace ({@code --netns}). */
     NETEM;
 
     public String cliName() {

@@ -158,13 +158,7 @@ final class Nemesis implements Runnable {
                 yield new Injected((delayMs >= 1_000 ? "stalled" : "slow") + " fsync on n" + node + " (+" + delayMs + " ms)", List.of(node),
                         () -> resetFaults(node));
             }
-            case NETEM -> {
-                long delayMs = 5 + random.nextInt(50);
-                long jitterMs = random.nextInt(20);
-                double lossPercent = 1 + random.nextInt(15);
-                Netem.impair(delayMs, jitterMs, lossPercent);
-                yield new Injected("netem on loopback: delay " + delayMs + "+-" + jitterMs + " ms, loss " + lossPercent + "%", List.of(), Netem::heal);
-            }
+            case NETEM -> new Injected(Netem.impair(random), List.of(), Netem::heal);
         };
     }
 

@@ -113,7 +113,9 @@ public final class TortureRun {
         writeHistory(recorder.events(), historyFile);
         log.printf("torture: checking %d history events (%s)%n", recorder.events().size(), historyFile);
         CheckResult linearizability = check(historyFile);
-        WatchCheck.Result watchResult = WatchCheck.check(watchers, firstRevision, finalRevision, recorder.ackedWrites(), recorder.ackedReads());
+        java.util.Map<Integer, List<Watcher.Seen>> streams = new java.util.HashMap<>();
+        for (Watcher w : watchers) streams.put(w.id(), w.seen());
+        WatchCheck.Result watchResult = WatchCheck.check(streams, firstRevision, finalRevision, recorder.ackedWrites(), recorder.ackedReads());
         return new TortureResult(options, loadEndNs, linearizability, watchResult, replicas, cluster.unexpectedExits(),
                 nemesis.errors(), nemesis.windows(), recorder.ops(), historyFile);
     }

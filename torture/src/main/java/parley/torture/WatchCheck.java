@@ -51,17 +51,18 @@ public final class WatchCheck {
      * @param firstRevision the first revision a watcher must see (the one after the cluster's state when watching began)
      * @param finalRevision the revision every node reached after the run
      */
-    static Result check(List<Watcher> watchers, long firstRevision, long finalRevision, List<Recorder.AckedWrite> writes,
+    static Result check(Map<Integer, List<Watcher.Seen>> streams, long firstRevision, long finalRevision, List<Recorder.AckedWrite> writes,
                         List<Recorder.AckedRead> reads) {
         WatchCheck check = new WatchCheck();
         Map<Long, List<Change>> canonical = new TreeMap<>();
-        for (Watcher w : watchers) {
-            List<Group> groups = check.groups(w.id(), w.seen());
-            check.checkSequence(w.id(), groups, firstRevision, finalRevision);
+        for (Map.Entry<Integer, List<Watcher.Seen>> stream : new TreeMap<>(streams).entrySet()) {
+            int watcher = stream.getKey();
+            List<Group> groups = check.groups(stream.getValue());
+            check.checkSequence(watcher, groups, firstRevision, finalRevision);
             for (Group g : groups) {
                 List<Change> known = canonical.putIfAbsent(g.revision(), g.changes());
                 if (known != null && !known.equals(g.changes())) {
-                    check.problem("disagree", "watchers disagree at revision " + g.revision() + ": " + known + " vs watcher " + w.id() + ": " + g.changes());
+                    check.problem("disagree", "watchers disagree at revision " + g.revision() + ": " + known + " vs watcher " + watcher + ": " + g.changes());
                 }
             }
         }
@@ -74,7 +75,7 @@ public final class WatchCheck {
     }
 
     /** Consecutive events of the same revision become one group; a revision that comes back later is a second group. */
-    private List<Group> groups(int watcher, List<Watcher.Seen> seen) {
+    private static List<Group> groups(List<Watcher.Seen> seen) {
         List<Group> groups = new ArrayList<>();
         List<Change> current = null;
         long revision = Long.MIN_VALUE;
