@@ -162,6 +162,18 @@ final class ClusterCommand implements Runnable {
             }), false);
         }
 
+        // SWIM membership: what each node believes about each member (state, incarnation, phi).
+        Set<String> members = new TreeSet<>(((TreeSet<String>) peers).comparator());
+        for (View v : views.values()) {
+            if (v.status != null) v.status.path("membership").path("members").fieldNames().forEachRemaining(members::add);
+        }
+        if (!members.isEmpty()) {
+            addRow(rows, disagree, "swim health", views, s -> "local " + s.path("membership").path("localHealth").asText("?"), false);
+        }
+        for (String member : members) {
+            addRow(rows, disagree, "member " + member, views, s -> memberCell(s, member), s -> memberField(s, member));
+        }
+
         int columns = addresses.size() + 1;
         int[] width = new int[columns];
         for (String[] r : rows) for (int i = 0; i < columns; i++) width[i] = Math.max(width[i], r[i].length());
@@ -187,6 +199,15 @@ final class ClusterCommand implements Runnable {
         return r;
     }
 
+    /** A row shown with {@code cell}, marked when the nodes' {@code compared} values differ. */
+    private static void addRow(List<String[]> rows, List<Boolean> disagree, String label, Map<String, View> views,
+            Function<JsonNode, String> cell, Function<JsonNode, String> compared) {
+        addRow(rows, disagree, label, views, cell, false);
+        Set<String> distinct = new LinkedHashSet<>();
+        for (View v : views.values()) if (v.status != null) distinct.add(compared.apply(v.status).replace(" (self)", ""));
+        disagree.set(disagree.size() - 1, distinct.size() > 1);
+    }
+
     private static void addRow(List<String[]> rows, List<Boolean> disagree, String label, Map<String, View> views,
             Function<JsonNode, String> cell, boolean markDisagreement) {
         List<String> addresses = new ArrayList<>(views.keySet());
@@ -199,6 +220,21 @@ final class ClusterCommand implements Runnable {
         Set<String> distinct = new LinkedHashSet<>();
         for (View v : views.values()) if (v.status != null) distinct.add(cell.apply(v.status));
         disagree.add(markDisagreement && distinct.size() > 1);
+    }
+
+    /** "alive #3 phi 0.4": one node's belief about one member; phi is left out of the disagreement mark. */
+    private static String memberField(JsonNode status, String member) {
+        JsonNode m = status.path("membership").path("members").path(member);
+        if (!m.isObject()) return "-";
+        String belief = text(m, "state") + " #" + text(m, "incarnation");
+        return status.path("node").asText().equals(member) ? belief + " (self)" : belief;
+    }
+
+    /** The member rows with phi, for display: the agreement check above compares state and incarnation only. */
+    private static String memberCell(JsonNode status, String member) {
+        JsonNode m = status.path("membership").path("members").path(member);
+        String belief = memberField(status, member);
+        return m.has("phi") ? belief + " phi " + m.path("phi").asText() : belief;
     }
 
     private static String peerField(JsonNode status, String peer, Function<JsonNode, String> f) {

@@ -232,6 +232,12 @@ class KvCommandTest {
         for (String row : new String[] {"term", "leader", "commit index", "applied index", "revision", "config"}) {
             assertTrue(Arrays.stream(lines).anyMatch(l -> l.substring(2).startsWith(row + " ")), row + " row in\n" + r.out());
         }
+        for (int id = 1; id <= 3; id++) {
+            String member = "member " + id + " ";
+            String row = Arrays.stream(lines).filter(l -> l.substring(2).startsWith(member)).findFirst()
+                    .orElseThrow(() -> new AssertionError(member + "row (SWIM view) in\n" + r.out()));
+            assertTrue(row.contains("(self)") && row.matches(".*(alive|suspect) #\\d+.*"), row);
+        }
         CliTest.Result none = run("cluster", "status", "--http", dead);
         assertEquals(1, none.exitCode(), none.toString());
         assertTrue(none.out().contains("unreachable"), none.out());
