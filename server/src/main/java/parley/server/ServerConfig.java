@@ -197,8 +197,13 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
         long nonNegativeLong(String key, long fallback) throws ConfigException {
             String value = values.get(key);
             if (value == null) return fallback;
-            if (value.equals("0")) return 0;
-            return parsePositive(key, value);
+            try {
+                long v = Long.parseLong(value);
+                if (v < 0) throw error(key, "must be 0 or positive, got " + value);
+                return v;
+            } catch (NumberFormatException e) {
+                throw error(key, "expected a number, got '" + value + "'");
+            }
         }
 
         /** {@code on} or {@code off}; absent is off. */

@@ -28,6 +28,7 @@ class ServerConfigTest {
         assertEquals(1000, config.electionTimeoutMsMin());
         assertEquals(1_572_864, config.maxRequestBytes());
         assertEquals(false, config.faultInjection(), "fault injection is off unless asked for");
+        assertEquals(10_000, config.historyRetentionRevisions(), "history is bounded by default");
     }
 
     @Test
@@ -49,6 +50,8 @@ class ServerConfigTest {
         assertError("n.conf:3: member.1: expected host:port, got 'a'", List.of("node-id = 1", "data-dir = /x", "member.1 = a a:2"));
         assertError("n.conf:2: 'node-id' given twice", List.of("node-id = 1", "node-id = 2"));
         assertError("n.conf:1: expected 'key = value'", List.of("just words"));
+        assertError("n.conf:4: history-retention-revisions: must be 0 or positive, got -5",
+                List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2", "history-retention-revisions = -5"));
         assertError("heartbeat-interval-ms: must be at most a third", List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2",
                 "heartbeat-interval-ms = 500"));
         assertError("client-tls: give both client-tls-cert-file and client-tls-key-file", List.of("node-id = 1", "data-dir = /x",
