@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "sim",
         mixinStandardHelpOptions = true,
+        subcommands = {SimMembershipCommand.class},
         description = {
             "Runs a simulated Raft KV cluster under injected faults, one deterministic run per seed, "
                     + "and checks every run: invariants as it goes (election safety, state machine safety, "

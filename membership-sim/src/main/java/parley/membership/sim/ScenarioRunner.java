@@ -6,17 +6,39 @@ public final class ScenarioRunner {
 
     private ScenarioRunner() {}
 
+    /** Told how a long run is going, every {@link #PROGRESS_EVERY_NS} of simulated time. */
+    public interface Progress {
+        void at(long simulatedNs, long events, long messages);
+
+        Progress NONE = (simulatedNs, events, messages) -> {};
+    }
+
+    public static final long PROGRESS_EVERY_NS = 10_000_000_000L;
+
     public static RunReport run(WorldConfig config, Scenario scenario) {
+        return run(config, scenario, Progress.NONE);
+    }
+
+    public static RunReport run(WorldConfig config, Scenario scenario, Progress progress) {
         long wallStartNs = System.nanoTime();
         MembershipWorld world = new MembershipWorld(config);
         world.bootstrapAll();
-        world.runUntil(scenario.warmupMs() * NS_PER_MS);
+        progress.at(0, 0, 0);
+        long[] nextReportNs = {PROGRESS_EVERY_NS};
+        java.util.function.BooleanSupplier reporting = () -> {
+            if (world.nowNs() >= nextReportNs[0]) {
+                progress.at(world.nowNs(), world.events(), world.messagesSent());
+                nextReportNs[0] += PROGRESS_EVERY_NS;
+            }
+            return false;
+        };
+        world.runUntil(reporting, 100 * NS_PER_MS, scenario.warmupMs() * NS_PER_MS);
         long crashAtNs = world.nowNs();
         int[] crashed = pickCrashes(world, scenario.crashes());
         for (int index : crashed) world.crash(index);
         long minEndNs = scenario.minDurationMs() * NS_PER_MS;
         long maxEndNs = scenario.maxDurationMs() * NS_PER_MS;
-        world.runUntil(() -> world.nowNs() >= minEndNs && allDead(world, crashed), 100 * NS_PER_MS, maxEndNs);
+        world.runUntil(() -> !reporting.getAsBoolean() && world.nowNs() >= minEndNs && allDead(world, crashed), 100 * NS_PER_MS, maxEndNs);
         return report(world, config, crashed, crashAtNs, System.nanoTime() - wallStartNs);
     }
 
