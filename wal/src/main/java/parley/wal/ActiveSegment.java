@@ -15,6 +15,8 @@ final class ActiveSegment {
     long records;
     /** End of the preamble; a segment is never rolled while it holds nothing past it. */
     long preambleEnd;
+    /** The file is zero-filled up to here (at least {@link #bytes}): writes below it do not grow the file. */
+    long zeroedEnd;
 
     ActiveSegment(Path path, long firstSeq, int salt, FileChannel channel, long bytes, long records) {
         this.path = path;
@@ -24,5 +26,6 @@ final class ActiveSegment {
         this.bytes = bytes;
         this.records = records;
         this.preambleEnd = bytes;
+        this.zeroedEnd = bytes;
     }
 }

@@ -261,6 +261,11 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
     }
 
     /** Counters of the underlying log (fsync count and latency, bytes, records). */
+    /** See {@link WriteAheadLog#activeSegmentDataBytes()} (tests). */
+    long activeSegmentDataBytes() {
+        return wal.activeSegmentDataBytes();
+    }
+
     public WalStats stats() {
         return wal.stats();
     }

@@ -54,7 +54,7 @@ final class SegmentFiles {
     ActiveSegment reopen(WalRecovery.SegmentState last) throws IOException {
         FileChannel channel = config.channelFactory().open(last.path(), OPEN_EXISTING);
         try {
-            long tornBytes = last.fileBytes() - last.validEnd();
+            long tornBytes = last.zeroTail() ? 0 : last.fileBytes() - last.validEnd();
             if (tornBytes > 0) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: cutting a torn tail of {1} bytes at offset {2}"
                         + " (a crash interrupted a write; none of it was reported durable)", last.path(), tornBytes, last.validEnd());
@@ -63,7 +63,9 @@ final class SegmentFiles {
             }
             channel.force(true);
             fsyncDirectory();
-            return new ActiveSegment(last.path(), last.firstSeq(), last.salt(), channel, last.validEnd(), last.records());
+            ActiveSegment segment = new ActiveSegment(last.path(), last.firstSeq(), last.salt(), channel, last.validEnd(), last.records());
+            if (last.zeroTail()) segment.zeroedEnd = last.fileBytes();
+            return segment;
         } catch (IOException e) {
             closeQuietly(channel, e);
             throw e;
@@ -87,6 +89,18 @@ final class SegmentFiles {
 
     void fsyncDirectory() throws IOException {
         DataDirectory.fsync(dir, config.channelFactory());
+    }
+
+    /** One mebibyte of zeros, shared (read-only use: only its duplicates' positions move). */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
+
+    /** Writes zeros over {@code [from, to)} (real blocks, not a hole: fdatasync later finds them allocated). */
+    static void writeZeros(FileChannel channel, long from, long to) throws IOException {
+        for (long at = from; at < to; ) {
+            ByteBuffer chunk = ZEROS.duplicate();
+            chunk.limit((int) Math.min(chunk.capacity(), to - at));
+            at += channel.write(chunk, at);
+        }
     }
 
     static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

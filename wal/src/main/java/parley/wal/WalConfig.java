@@ -9,8 +9,13 @@ package parley.wal;
  *                        a length field above it is treated as damage
  * @param channelFactory  opens every file channel (the seam for fault injection)
  * @param observer        fsync latency, torn tails, failure
+ * @param zeroFillBytes   how far ahead of its writes the active segment is zero-filled (0: never; the
+ *                        file then grows with every append, and every fdatasync commits a new size)
  */
-public record WalConfig(long segmentBytesMax, int recordBytesMax, ChannelFactory channelFactory, WalObserver observer) {
+public record WalConfig(long segmentBytesMax, int recordBytesMax, ChannelFactory channelFactory, WalObserver observer,
+                        long zeroFillBytes) {
+    public static final long ZERO_FILL_BYTES_DEFAULT = 4L << 20;
+
     public static final long SEGMENT_BYTES_MAX_DEFAULT = 64L << 20;
     public static final int RECORD_BYTES_MAX_DEFAULT = 16 << 20;
     /** Upper bound for segmentBytesMax, so a segment (plus one batch) can be read as one array. */
@@ -19,7 +24,13 @@ public record WalConfig(long segmentBytesMax, int recordBytesMax, ChannelFactory
     public static final int BATCH_BYTES_MAX = 512 << 20;
 
     public static final WalConfig DEFAULT =
-            new WalConfig(SEGMENT_BYTES_MAX_DEFAULT, RECORD_BYTES_MAX_DEFAULT, ChannelFactory.DEFAULT, WalObserver.NONE);
+            new WalConfig(SEGMENT_BYTES_MAX_DEFAULT, RECORD_BYTES_MAX_DEFAULT, ChannelFactory.DEFAULT, WalObserver.NONE,
+                    ZERO_FILL_BYTES_DEFAULT);
+
+    /** As before zero-filling existed (the last four settings), with the default zero fill. */
+    public WalConfig(long segmentBytesMax, int recordBytesMax, ChannelFactory channelFactory, WalObserver observer) {
+        this(segmentBytesMax, recordBytesMax, channelFactory, observer, ZERO_FILL_BYTES_DEFAULT);
+    }
 
     public WalConfig {
         if (segmentBytesMax < 4096 || segmentBytesMax > SEGMENT_BYTES_MAX_LIMIT) {
@@ -28,24 +39,31 @@ public record WalConfig(long segmentBytesMax, int recordBytesMax, ChannelFactory
         if (recordBytesMax < 64 || recordBytesMax > BATCH_BYTES_MAX) {
             throw new IllegalArgumentException("recordBytesMax must be in [64, " + BATCH_BYTES_MAX + "]: " + recordBytesMax);
         }
+        if (zeroFillBytes < 0 || zeroFillBytes > SEGMENT_BYTES_MAX_LIMIT) {
+            throw new IllegalArgumentException("zeroFillBytes must be in [0, " + SEGMENT_BYTES_MAX_LIMIT + "]: " + zeroFillBytes);
+        }
         if (channelFactory == null || observer == null) {
             throw new IllegalArgumentException("channelFactory and observer are required");
         }
     }
 
     public WalConfig withSegmentBytesMax(long value) {
-        return new WalConfig(value, recordBytesMax, channelFactory, observer);
+        return new WalConfig(value, recordBytesMax, channelFactory, observer, zeroFillBytes);
     }
 
     public WalConfig withRecordBytesMax(int value) {
-        return new WalConfig(segmentBytesMax, value, channelFactory, observer);
+        return new WalConfig(segmentBytesMax, value, channelFactory, observer, zeroFillBytes);
     }
 
     public WalConfig withChannelFactory(ChannelFactory value) {
-        return new WalConfig(segmentBytesMax, recordBytesMax, value, observer);
+        return new WalConfig(segmentBytesMax, recordBytesMax, value, observer, zeroFillBytes);
     }
 
     public WalConfig withObserver(WalObserver value) {
-        return new WalConfig(segmentBytesMax, recordBytesMax, channelFactory, value);
+        return new WalConfig(segmentBytesMax, recordBytesMax, channelFactory, value, zeroFillBytes);
+    }
+
+    public WalConfig withZeroFillBytes(long value) {
+        return new WalConfig(segmentBytesMax, recordBytesMax, channelFactory, observer, value);
     }
 }

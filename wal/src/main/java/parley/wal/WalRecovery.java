@@ -33,8 +33,14 @@ final class WalRecovery {
     /** Bounds the search for an intact record after a bad one (about a second of CRC32C). */
     static final long SCAN_CHECKSUM_BYTES_MAX = 4L << 30;
 
-    /** One segment as recovery left it. */
-    record SegmentState(Path path, long firstSeq, int salt, long records, long validEnd, long fileBytes, boolean headerTorn) {}
+    /**
+     * One segment as recovery left it.
+     *
+     * @param zeroTail the bytes from {@code validEnd} to {@code fileBytes} are all zero: room the log
+     *                 zero-filled ahead of its writes (see {@link WriteAheadLog}), not a torn write
+     */
+    record SegmentState(Path path, long firstSeq, int salt, long records, long validEnd, long fileBytes, boolean headerTorn,
+                        boolean zeroTail) {}
 
     /** Every segment, oldest first, and the report. */
     record Outcome(List<SegmentState> segments, RecoveryReport report) {}
@@ -60,7 +66,7 @@ final class WalRecovery {
             states.add(state);
             records += state.records();
             expectedSeq = firstSeq + state.records();
-            if (last && state.validEnd() < state.fileBytes()) {
+            if (last && state.validEnd() < state.fileBytes() && !state.zeroTail()) {
                 tornPath = path;
                 tornOffset = state.validEnd();
                 tornBytes = state.fileBytes() - state.validEnd();
@@ -77,7 +83,7 @@ final class WalRecovery {
         if (header == null) {
             // The header is fsynced before any record is written, so a bad header over an otherwise
             // empty file is a segment whose creation a crash interrupted.
-            if (last && allZero(bytes, SegmentHeader.BYTES)) return new SegmentState(path, firstSeq, 0, 0, 0, bytes.length, true);
+            if (last && allZero(bytes, SegmentHeader.BYTES)) return new SegmentState(path, firstSeq, 0, 0, 0, bytes.length, true, false);
             throw new WalCorruptionException(path, 0, defect[0]);
         }
         if (header.firstSeq() != firstSeq) {
@@ -88,9 +94,17 @@ final class WalRecovery {
         int recordBytesMax = config.recordBytesMax();
         int pos = SegmentHeader.BYTES;
         long seq = firstSeq;
+        boolean zeroTail = false;
         while (pos < bytes.length) {
             int code = RecordFrame.check(bytes, pos, bytes.length, salt, recordBytesMax);
             if (code != RecordFrame.INTACT) {
+                // Zeros to the end are room the log filled ahead of its writes: the data ends here. In
+                // an earlier segment, records lost to zeros would show as a gap in the next segment's
+                // first record number, which run() refuses.
+                if ((code == RecordFrame.ZERO_LENGTH || code == RecordFrame.SHORT_HEADER) && allZero(bytes, pos)) {
+                    zeroTail = true;
+                    break;
+                }
                 checkTornTail(path, last, bytes, pos, code, salt, recordBytesMax);
                 break;
             }
@@ -100,7 +114,7 @@ final class WalRecovery {
             pos += RecordFrame.HEADER_BYTES + length;
             seq++;
         }
-        return new SegmentState(path, firstSeq, salt, seq - firstSeq, pos, bytes.length, false);
+        return new SegmentState(path, firstSeq, salt, seq - firstSeq, pos, bytes.length, false, zeroTail);
     }
 
     /** Returns when the bad record at {@code pos} starts a torn tail; throws when it is corruption. */

@@ -227,6 +227,16 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     /** Counters since the log was opened. */
+    /** Bytes of data (header and records) in the active segment: where the next append goes (tests). */
+    long activeSegmentDataBytes() {
+        lock.lock();
+        try {
+            return active.bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public WalStats stats() {
         lock.lock();
         try {
@@ -332,6 +342,7 @@ public final class WriteAheadLog implements AutoCloseable {
         buffer.flip();
         int bytes = buffer.remaining();
         try {
+            if (config.zeroFillBytes() > 0 && active.bytes + bytes > active.zeroedEnd) zeroFillAhead(active.bytes + bytes);
             SegmentFiles.writeFully(active.channel, buffer, active.bytes);
         } catch (IOException e) {
             throw fail("appending to " + active.path, e);
@@ -341,6 +352,22 @@ public final class WriteAheadLog implements AutoCloseable {
         nextSeq += records.size();
         recordsAppended += records.size();
         bytesAppended += bytes;
+    }
+
+    /**
+     * Zero-fills the active segment from its zeroed end past {@code dataEnd},
+     * {@link WalConfig#zeroFillBytes} at a time (up to the segment size). An fdatasync after an append
+     * that grew the file must also commit the new
+     * size through the file system's journal; one after a write into blocks that already exist need
+     * not. On ext4 here that made a synced 4 KiB append cost about 0.35 ms against 0.11 ms for an
+     * overwrite: the fsync on every write's critical path gets about three times cheaper. Recovery
+     * reads zeros after the last record as the end of the data ({@link WalRecovery}).
+     */
+    private void zeroFillAhead(long dataEnd) throws IOException {
+        long from = Math.max(active.zeroedEnd, active.bytes);
+        long to = Math.max(dataEnd, Math.min(dataEnd + config.zeroFillBytes(), config.segmentBytesMax()));
+        SegmentFiles.writeZeros(active.channel, from, to);
+        active.zeroedEnd = to;
     }
 
     private ByteBuffer frameBuffer(int bytes) {

@@ -37,8 +37,12 @@
  *
  * <h2>Recovery</h2>
  * Segments are read oldest first; each must start where the previous one ended (a gap means a
- * segment is missing or was cut short). Every record's frame and checksum are verified. At the first
- * bad record:
+ * segment is missing or was cut short). Every record's frame and checksum are verified. Zeros from
+ * a record boundary to the end of a segment are the room the log fills ahead of its writes
+ * ({@link parley.wal.WalConfig#zeroFillBytes}: an fdatasync into blocks that exist does not have to
+ * commit a new file size, about three times cheaper on ext4 here); they end the segment's data and
+ * are kept for later appends. Records lost to zeros in an earlier segment still show as the gap
+ * above. At the first bad record:
  * <ul>
  *   <li>in the <b>last</b> segment, when no intact record starts anywhere after it, it is a
  *       <b>torn tail</b> left by a crash mid-write: the segment is cut there, the number of bytes

@@ -68,6 +68,11 @@ final class WalTesting {
         Files.write(file, bytes);
     }
 
+    static boolean allZero(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) if (bytes[i] != 0) return false;
+        return true;
+    }
+
     static void truncate(Path file, long size) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, (int) size));
