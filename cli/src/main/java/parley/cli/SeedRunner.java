@@ -30,6 +30,7 @@ final class SeedRunner {
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) throw runtime;
+            if (e.getCause() instanceof Error error) throw error;
             throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();

@@ -87,10 +87,18 @@ final class SimMembershipCommand implements Callable<Integer> {
         WorldConfig base = baseConfig(lossProbability, lifeguardOn);
         Scenario scenario = scenario();
         if (crash >= nodes) throw new UserError("--crash must be below --nodes (" + crash + " >= " + nodes + ")");
-        if (sweep) {
-            return new MembershipSweep(System.out, threadCount, seedList, base, scenario, plotDir).run();
+        try {
+            if (sweep) {
+                return new MembershipSweep(System.out, threadCount, seedList, base, scenario, plotDir).run();
+            }
+            return runSeeds(base, scenario, seedList, threadCount);
+        } catch (OutOfMemoryError e) {
+            // Every node holds every member: memory grows with N^2 (about 60 bytes per pair) times the threads.
+            long neededMb = (long) nodes * nodes * 60 / 1_000_000 * Math.min(threadCount, seedList.size());
+            throw new UserError("out of memory simulating " + nodes + " nodes on " + threadCount + " thread(s) (about "
+                    + neededMb + " MB of heap needed, " + Runtime.getRuntime().maxMemory() / 1_000_000
+                    + " MB available); use fewer --threads or raise the heap, e.g. PARLEY_JAVA_OPTS=-Xmx10g");
         }
-        return runSeeds(base, scenario, seedList, threadCount);
     }
 
     private WorldConfig baseConfig(double lossProbability, boolean lifeguardOn) {
@@ -167,11 +175,12 @@ final class SimMembershipCommand implements Callable<Integer> {
         if (reports.isEmpty()) return;
         double nodeHours = reports.stream().mapToDouble(RunReport::nodeHours).sum();
         long falseSuspicions = reports.stream().mapToLong(RunReport::falseSuspicions).sum();
+        long ofHealthy = reports.stream().mapToLong(RunReport::falseSuspicionsOfHealthy).sum();
         long falseRemovals = reports.stream().mapToLong(RunReport::falseDeaths).sum();
         double messages = reports.stream().mapToDouble(RunReport::messagesPerNodeSecond).average().orElse(0);
         long wallMs = reports.stream().mapToLong(RunReport::wallNs).sum() / 1_000_000;
-        out.printf(Locale.ROOT, "%d seed(s), %.1f node-hours: false suspicions %.2f/node-hour, false removals %.3f/node-hour (%d), %.2f messages/node/s, %.1f s of runs%n",
-                reports.size(), nodeHours, falseSuspicions / nodeHours, falseRemovals / nodeHours, falseRemovals, messages, wallMs / 1000.0);
+        out.printf(Locale.ROOT, "%d seed(s), %.1f node-hours: false suspicions %.2f/node-hour (of members not slow: %.2f), false removals %.3f/node-hour (%d), %.2f messages/node/s, %.1f s of runs%n",
+                reports.size(), nodeHours, falseSuspicions / nodeHours, ofHealthy / nodeHours, falseRemovals / nodeHours, falseRemovals, messages, wallMs / 1000.0);
         if (scenario.crashes() > 0) {
             long missed = reports.stream().filter(r -> !r.allDisseminated()).count();
             out.printf(Locale.ROOT, "crash detection: first %s, all-suspect %s, all-dead %s (median / p99 / max over seeds); %d seed(s) missed a crash within %d s%n",

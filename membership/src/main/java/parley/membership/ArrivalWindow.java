@@ -5,7 +5,11 @@ package parley.membership;
  * variance cost O(1) per heartbeat whatever the window size.
  */
 final class ArrivalWindow {
-    private final long[] intervalsNs;
+    private static final int INITIAL_CAPACITY = 4;
+
+    private final int capacity;
+    /** Grows up to {@code capacity}: a peer heard from twice should not cost a full window. */
+    private long[] intervalsNs;
     private int size;
     private int next;
     private double sumNs;
@@ -14,10 +18,16 @@ final class ArrivalWindow {
     long lastArrivalNs = Long.MIN_VALUE;
 
     ArrivalWindow(int capacity) {
-        this.intervalsNs = new long[capacity];
+        this.capacity = capacity;
+        this.intervalsNs = new long[Math.min(capacity, INITIAL_CAPACITY)];
     }
 
     void add(long intervalNs) {
+        if (size == intervalsNs.length && size < capacity) {
+            // Never evicted yet, so the ring holds the samples in insertion order from slot 0.
+            intervalsNs = java.util.Arrays.copyOf(intervalsNs, Math.min(capacity, size * 2));
+            next = size;
+        }
         if (size == intervalsNs.length) {
             long evicted = intervalsNs[next];
             sumNs -= evicted;

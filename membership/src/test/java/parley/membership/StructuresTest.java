@@ -126,4 +126,15 @@ class StructuresTest {
         off.apply(5);
         assertEquals(1_000, off.scale(1_000));
     }
+
+    @Property(tries = 200)
+    void arrivalWindowKeepsTheMeanOfTheNewestSamplesWhileItGrows(@ForAll @IntRange(min = 2, max = 40) int capacity,
+                                                                 @ForAll @Size(max = 120) List<@IntRange(min = 1, max = 10_000) Integer> samples) {
+        ArrivalWindow window = new ArrivalWindow(capacity);
+        for (int sample : samples) window.add(sample);
+        List<Integer> newest = samples.subList(Math.max(0, samples.size() - capacity), samples.size());
+        assertEquals(newest.size(), window.size());
+        double mean = newest.stream().mapToInt(Integer::intValue).average().orElse(0);
+        assertEquals(mean, window.meanNs(), 1e-6);
+    }
 }

@@ -14,7 +14,7 @@ import net.jqwik.api.constraints.LongRange;
 import parley.core.env.SplittableRandomSource;
 
 /** Whatever a node is told, in whatever order, some things never happen. */
-class SwimNodeProperties {
+class SwimNodePropertiesTest {
     private static final MemberState[] STATES = MemberState.values();
 
     @Property(tries = 150)
