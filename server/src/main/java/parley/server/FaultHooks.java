@@ -13,7 +13,8 @@ import parley.wal.ChannelFactory;
 
 /**
  * Off-by-default fault injection for testing the real server (see docs/server.md, "Fault injection"):
- * a clock that can be stepped and skewed, and an fsync that can be made slow or stalled. A node gets
+ * a clock that can be stepped and skewed, an fsync that can be made slow or stalled, and a disk that
+ * can fill up. A node gets
  * one only when its config says {@code fault-injection = on}; then {@code POST /fault/...} on its HTTP
  * port, from loopback only, changes what the node's {@link RealEnv} clock reads and how long each
  * write-ahead-log fsync takes. Without that key nothing here is wired in and the clock is
@@ -30,6 +31,7 @@ public final class FaultHooks {
     private double rate = 1.0;
     private final AtomicLong lastReadNs = new AtomicLong(Long.MIN_VALUE);
     private volatile long fsyncDelayMs;
+    private volatile boolean diskFull;
 
     /** The node's clock: real monotonic time, stepped by the offsets and scaled by the rate asked for. */
     public long nowNs() {
@@ -63,20 +65,31 @@ public final class FaultHooks {
         return fsyncDelayMs;
     }
 
-    /** Back to normal: no further clock offset (the clock keeps what it already jumped) and plain fsyncs. */
+    /** While full, every write to the node's data files fails as on a full disk (ENOSPC). */
+    public void diskFull(boolean full) {
+        diskFull = full;
+    }
+
+    public boolean diskFull() {
+        return diskFull;
+    }
+
+    /** Back to normal: no further clock offset (the clock keeps what it already jumped), plain fsyncs, room on disk. */
     public void reset() {
         clock(0, 1.0);
         fsyncDelayMs = 0;
+        diskFull = false;
     }
 
     /** Opens channels through {@code base} whose fsyncs wait {@link #fsyncDelayMs()} first. */
     public ChannelFactory channelFactory(ChannelFactory base) {
-        return (path, options) -> new DelayingFileChannel(base.open(path, options), this::fsyncDelayMs);
+        return (path, options) -> new FaultInjectingFileChannel(base.open(path, options), this::fsyncDelayMs, this::diskFull);
     }
 
     /**
-     * Serves {@code POST /fault/clock?offsetMs=N&rate=R}, {@code POST /fault/fsync?delayMs=N} and
-     * {@code POST /fault/reset}, from loopback only; each answers with the hooks' state as text.
+     * Serves {@code POST /fault/clock?offsetMs=N&rate=R}, {@code POST /fault/fsync?delayMs=N},
+     * {@code POST /fault/disk-full?on=true|false} and {@code POST /fault/reset}, from loopback only; each
+     * answers with the hooks' state as text.
      */
     public void handle(HttpExchange exchange) throws IOException {
         InetAddress remote = exchange.getRemoteAddress().getAddress();
@@ -95,9 +108,10 @@ public final class FaultHooks {
                 case "/fault/clock" -> clock(Long.parseLong(query.getOrDefault("offsetMs", "0")),
                         Double.parseDouble(query.getOrDefault("rate", "1")));
                 case "/fault/fsync" -> fsyncDelayMs(Long.parseLong(query.getOrDefault("delayMs", "0")));
+                case "/fault/disk-full" -> diskFull(Boolean.parseBoolean(query.getOrDefault("on", "true")));
                 case "/fault/reset" -> reset();
                 default -> {
-                    respond(exchange, 404, "known: /fault/clock?offsetMs=&rate=, /fault/fsync?delayMs=, /fault/reset\n");
+                    respond(exchange, 404, "known: /fault/clock?offsetMs=&rate=, /fault/fsync?delayMs=, /fault/disk-full?on=, /fault/reset\n");
                     return;
                 }
             }
@@ -110,7 +124,7 @@ public final class FaultHooks {
             rateNow = rate;
         }
         respond(exchange, 200, "clockRate=" + rateNow + " clockAheadMs=" + (nowNs() - System.nanoTime()) / 1_000_000
-                + " fsyncDelayMs=" + fsyncDelayMs + "\n");
+                + " fsyncDelayMs=" + fsyncDelayMs + " diskFull=" + diskFull + "\n");
     }
 
     private static Map<String, String> query(String raw) {

@@ -189,6 +189,27 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
         raft.propose(sessionId, sequenceNext++, KvCodec.encodeCommand(new KvCommand.Compact(target)));
     }
 
+    /**
+     * The write-ahead log failed (a full disk): this node can no longer make anything durable, so if it
+     * leads, it hands leadership to the follower furthest along and the others go on without it. It
+     * keeps answering reads; its own writes are refused by the API layer (etcd's NOSPACE).
+     */
+    public void stepDownForDiskFailure() {
+        loop.execute(() -> {
+            if (!raft.isLeader()) return;
+            long best = 0;
+            long bestMatch = -1;
+            for (var peer : raft.status().peers().entrySet()) {
+                if (peer.getValue().matchIndex() > bestMatch) {
+                    best = peer.getKey();
+                    bestMatch = peer.getValue().matchIndex();
+                }
+            }
+            if (best != 0) raft.transferLeadership(best);
+            afterEvent();
+        });
+    }
+
     // ---- client API, on any thread ----
 
     /** Proposes a write through consensus; completes with its result once applied here. */

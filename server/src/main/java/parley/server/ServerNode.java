@@ -37,11 +37,13 @@ public final class ServerNode implements AutoCloseable {
     private final HttpObservability http;
     private final EtcdGrpcServer grpc;
     private final MembershipRuntime membership;
+    private final FaultHooks faults;
 
     private ServerNode(ServerConfig config, EventLoop loop, FileRaftStorage storage, PeerTransport<PeerMessage> transport,
                        RaftKvNode node, NodeMetrics metrics, HttpObservability http, EtcdGrpcServer grpc,
-                       MembershipRuntime membership) {
+                       MembershipRuntime membership, FaultHooks faults) {
         this.membership = membership;
+        this.faults = faults;
         this.config = config;
         this.loop = loop;
         this.storage = storage;
@@ -71,6 +73,8 @@ public final class ServerNode implements AutoCloseable {
 
             @Override public void onFailure(WalFailedException failure) {
                 LOG.log(System.Logger.Level.ERROR, "write-ahead log failed; this node stops accepting writes: " + failure.getMessage());
+                RaftKvNode node = nodeRef.get();
+                if (node != null) node.stepDownForDiskFailure();
             }
         };
         WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), WalConfig.DEFAULT.recordBytesMax(),
@@ -131,7 +135,7 @@ public final class ServerNode implements AutoCloseable {
                 forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
         grpc.start(config.clientListen().host(), config.clientListen().port(), clientCredentials(config.clientTls()));
-        return new ServerNode(config, loop, storage, transport, node, metrics, http, grpc, membership);
+        return new ServerNode(config, loop, storage, transport, node, metrics, http, grpc, membership, faults);
     }
 
     /** Mutual TLS between members from PEM files; plaintext when not configured. */
@@ -173,6 +177,9 @@ public final class ServerNode implements AutoCloseable {
     public RaftKvNode node() { return node; }
 
     public MembershipRuntime membership() { return membership; }
+
+    /** The fault-injection hooks, or null unless the config has {@code fault-injection = on} (tests). */
+    FaultHooks faults() { return faults; }
 
     public NodeMetrics metrics() { return metrics; }
 

@@ -25,8 +25,13 @@ import parley.raft.Snapshot;
  * completion hands the id to {@code onSynced} on the node's executor.
  *
  * <p>Not thread-safe: call it from the node's thread only, and give it that thread's executor, so
- * completions (and the compaction done in them) run on the same thread. After the log fails every
- * write throws {@link WalFailedException}; reads keep working.
+ * completions (and the compaction done in them) run on the same thread.
+ *
+ * <p>After the log fails (a full disk), writes still change what reads return, exactly as unsynced
+ * writes always do, but nothing reaches the disk any more and no sync ever completes. Raft sends no
+ * vote and no acknowledgement before a sync covers it, so such a node keeps following (it learns
+ * terms and leaders, and can forward requests) without ever counting towards a quorum, and what it
+ * lost is recovered from its peers after a restart. Snapshots still throw {@link WalFailedException}.
  *
  * <p>Compaction: once a snapshot marker is durable, older snapshot files are deleted, and so is every
  * segment before the newest segment whose checkpoint is durable and whose log ended at or below the
@@ -212,8 +217,13 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
     @Override
     public void sync(long syncId) {
         ensureOpen();
+        if (wal.failure() != null) return; // never completes: nothing can become durable
         long seqEnd = wal.nextSeq();
-        wal.requestSync(() -> onDurable(syncId, seqEnd));
+        try {
+            wal.requestSync(() -> onDurable(syncId, seqEnd));
+        } catch (WalFailedException failed) {
+            // The log failed just now; this sync, like every later one, never completes.
+        }
     }
 
     /** Runs on the node's executor once every record before {@code seqEnd} is durable. */
@@ -305,9 +315,15 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
         }
     }
 
+    /** Appends to the log; once it has failed, only memory changes (see the class comment). */
     private long write(List<WalRecord> records) {
         ensureOpen();
-        return wal.append(records);
+        if (wal.failure() != null) return wal.nextSeq();
+        try {
+            return wal.append(records);
+        } catch (WalFailedException failed) {
+            return wal.nextSeq();
+        }
     }
 
     private void ensureOpen() {

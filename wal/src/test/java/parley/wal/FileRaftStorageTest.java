@@ -202,14 +202,19 @@ class FileRaftStorageTest {
         storage.append(entries(1, 1, 5));
         syncAndWait(storage);
         channels.writeBytesLeft = 10;
-        WalFailedException e = assertThrows(WalFailedException.class, () -> storage.append(entries(1, 6, 6)));
-        assertTrue(e.getMessage().contains("No space left on device") && e.getMessage().contains("the node stops accepting writes"), e.getMessage());
-        assertEquals(5, storage.lastIndex(), "the failed append changed nothing in memory");
-        assertThrows(WalFailedException.class, () -> storage.setHardState(new HardState(2, 1)));
-        assertThrows(WalFailedException.class, () -> storage.sync(99));
+        // The failing append and everything after it change memory only (like unsynced writes), and no
+        // sync ever completes, so Raft can never acknowledge any of it.
+        storage.append(entries(1, 6, 6));
+        WalFailedException e = storage.failure();
+        assertTrue(e != null && e.getMessage().contains("No space left on device") && e.getMessage().contains("the node stops accepting writes"),
+                String.valueOf(e));
+        assertEquals(6, storage.lastIndex(), "reads see the volatile append");
+        storage.setHardState(new HardState(2, 1));
+        assertEquals(new HardState(2, 1), storage.hardState());
+        storage.sync(99);
         assertThrows(WalFailedException.class, () -> storage.saveSnapshot(snapshot(5, 1)));
         assertEquals(0, loop.drain(50));
-        assertFalse(loop.synced.contains(99L));
+        assertFalse(loop.synced.contains(99L), "no sync completes after the failure");
         storage.close();
         channels.writeBytesLeft = Long.MAX_VALUE;
         FileRaftStorage recovered = open(config);
@@ -226,7 +231,10 @@ class FileRaftStorageTest {
         WalFailedException e = assertThrows(WalFailedException.class, () -> storage.saveSnapshot(snapshot(5, 1)));
         assertTrue(e.getMessage().contains("writing snapshot file " + dir.resolve(new SnapshotFiles.Id(5, 1).fileName())), e.getMessage());
         assertEquals(0, storage.snapshot().index());
-        assertThrows(WalFailedException.class, () -> storage.append(entries(1, 6, 6)));
+        storage.append(entries(1, 6, 6)); // memory only from now on
+        storage.sync(7);
+        assertEquals(0, loop.drain(50));
+        assertFalse(loop.synced.contains(7L));
         storage.close();
         channels.writeBytesLeft = Long.MAX_VALUE;
         FileRaftStorage recovered = open(config);
@@ -245,7 +253,10 @@ class FileRaftStorageTest {
         assertTrue(storage.failure() != null);
         assertEquals(0, loop.drain(50));
         assertTrue(loop.synced.isEmpty());
-        assertThrows(WalFailedException.class, () -> storage.append(entries(1, 6, 6)));
+        storage.append(entries(1, 6, 6));
+        storage.sync(43);
+        assertEquals(0, loop.drain(50));
+        assertTrue(loop.synced.isEmpty(), "a failed log never completes a sync");
     }
 
     @Test
