@@ -59,6 +59,14 @@ public interface EtcdBackend {
     /** The cluster's members, as etcd's {@code MemberList} reports them. */
     CompletableFuture<List<MemberInfo>> members();
 
+    /**
+     * Removes member {@code memberId} from the cluster configuration (through consensus); completes
+     * with the members left once the change is committed.
+     */
+    default CompletableFuture<List<MemberInfo>> removeMember(long memberId) {
+        return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.MEMBERSHIP_UNSUPPORTED, ""));
+    }
+
     /** This node's status, as etcd's {@code Maintenance.Status} reports it. */
     CompletableFuture<StatusInfo> status();
 }

@@ -22,7 +22,10 @@ public final class EtcdBackendException extends RuntimeException {
         /** A node that cannot write (full disk) refuses writes; etcd's space-quota alarm says this. */
         NO_SPACE(8, "etcdserver: mvcc: database space exceeded"),
         REQUEST_TOO_LARGE(3, "etcdserver: request is too large"),
-        CORRUPT(15, "etcdserver: corrupt cluster");
+        CORRUPT(15, "etcdserver: corrupt cluster"),
+        MEMBER_NOT_FOUND(5, "etcdserver: member not found"),
+        /** A backend with no membership to change (a single local store). */
+        MEMBERSHIP_UNSUPPORTED(12, "etcdserver: membership changes are not supported by this server");
 
         private final int grpcCode;
         private final String grpcMessage;

@@ -42,6 +42,25 @@ final class Forwarder {
                 .thenApply(bytes -> ByteBuffer.wrap(bytes).getLong());
     }
 
+    /** Asks the leader to remove {@code memberId}; completes with the member ids left. */
+    CompletableFuture<java.util.Set<Long>> removeMember(long leader, long memberId) {
+        return forward(leader, PeerMessage.Kind.MEMBER_REMOVE, ByteBuffer.allocate(8).putLong(memberId).array())
+                .thenApply(Forwarder::decodeIds);
+    }
+
+    private static byte[] encodeIds(java.util.Set<Long> ids) {
+        ByteBuffer out = ByteBuffer.allocate(8 * ids.size());
+        ids.forEach(out::putLong);
+        return out.array();
+    }
+
+    private static java.util.Set<Long> decodeIds(byte[] bytes) {
+        java.util.Set<Long> ids = new java.util.TreeSet<>();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        while (in.remaining() >= 8) ids.add(in.getLong());
+        return ids;
+    }
+
     private CompletableFuture<byte[]> forward(long leader, PeerMessage.Kind kind, byte[] payload) {
         long requestId = requestIdNext.getAndIncrement();
         CompletableFuture<byte[]> future = new CompletableFuture<>();
@@ -58,6 +77,8 @@ final class Forwarder {
             case READ -> node.read(KvCodec.decodeCommand(request.payload()), false).thenApply(KvCodec::encodeResult);
             case LEASE_TTL -> node.leaseRemainingTtlSeconds(ByteBuffer.wrap(request.payload()).getLong())
                     .thenApply(ttl -> ByteBuffer.allocate(8).putLong(ttl).array());
+            case MEMBER_REMOVE -> node.removeMember(ByteBuffer.wrap(request.payload()).getLong())
+                    .thenApply(config -> encodeIds(config.members()));
         };
         answer.whenComplete((result, error) -> send.accept(from, error == null
                 ? new PeerMessage.ForwardReply(request.requestId(), result, null)
@@ -80,6 +101,7 @@ final class Forwarder {
         return switch (cause) {
             case RaftKvNode.NotLeaderException notLeader -> "NOT_LEADER:" + notLeader.leaderId();
             case RaftKvNode.OutcomeUnknownException unknown -> "LEADER_CHANGED";
+            case RaftKvNode.MemberNotFoundException notFound -> "MEMBER_NOT_FOUND";
             default -> "ERROR:" + cause.getMessage();
         };
     }
@@ -90,6 +112,7 @@ final class Forwarder {
             return new RaftKvNode.NotLeaderException(Long.parseLong(name.substring("NOT_LEADER:".length())));
         }
         if (name.equals("LEADER_CHANGED")) return new RaftKvNode.OutcomeUnknownException();
+        if (name.equals("MEMBER_NOT_FOUND")) return new RaftKvNode.MemberNotFoundException(0);
         return new IllegalStateException(name.startsWith("ERROR:") ? name.substring(6) : name);
     }
 }

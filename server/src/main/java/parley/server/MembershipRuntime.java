@@ -73,6 +73,15 @@ public final class MembershipRuntime implements MembershipListener {
         });
     }
 
+    /** Forgets {@code memberId}: call once a committed Raft configuration change removed it. */
+    public void removeMember(long memberId) {
+        loop.execute(() -> {
+            swim.removeMember(memberId);
+            removalCandidates.remove(memberId);
+            publish();
+        });
+    }
+
     /** Announces a graceful leave (peers mark this node LEFT instead of suspecting it). */
     public void leave() {
         loop.execute(swim::leave);

@@ -27,6 +27,8 @@ public sealed interface PeerMessage {
         /** An encoded read-only KvCommand to answer linearizably. */
         READ,
         /** Eight bytes of lease id: how long the lease has left by the leader's clock. */
-        LEASE_TTL
+        LEASE_TTL,
+        /** Eight bytes of member id to remove from the configuration; answered with the new voters. */
+        MEMBER_REMOVE
     }
 }

@@ -123,6 +123,23 @@ public final class RaftBackend implements EtcdBackend {
     }
 
     @Override
+    public CompletableFuture<List<MemberInfo>> removeMember(long memberId) {
+        CompletableFuture<java.util.Set<Long>> left = viaLeader(
+                () -> node.removeMember(memberId).thenApply(ClusterConfig::members),
+                leader -> forwarder.removeMember(leader, memberId));
+        // The members the leader reports left (this node may apply the change a moment later).
+        return translate(left).thenApply(ids -> {
+            List<MemberInfo> members = new ArrayList<>();
+            for (ServerConfig.Member m : config.members().values()) {
+                if (ids.contains(m.id())) {
+                    members.add(new MemberInfo(m.id(), "n" + m.id(), List.of("http://" + m.peer()), List.of("http://" + m.client()), false));
+                }
+            }
+            return members;
+        });
+    }
+
+    @Override
     public CompletableFuture<StatusInfo> status() {
         RaftStatus s = node.status();
         return CompletableFuture.completedFuture(new StatusInfo("3.5.0", dbSizeBytes.getAsLong(), s.leaderId(), s.lastIndex(),
@@ -139,6 +156,7 @@ public final class RaftBackend implements EtcdBackend {
                         ? EtcdBackendException.Reason.NO_LEADER : EtcdBackendException.Reason.NOT_LEADER,
                         notLeader.leaderId() == 0 ? "" : "leader is " + notLeader.leaderId());
                 case RaftKvNode.OutcomeUnknownException unknown -> new EtcdBackendException(EtcdBackendException.Reason.LEADER_CHANGED);
+                case RaftKvNode.MemberNotFoundException notFound -> new EtcdBackendException(EtcdBackendException.Reason.MEMBER_NOT_FOUND);
                 case TimeoutException timeout -> new EtcdBackendException(EtcdBackendException.Reason.TIMEOUT);
                 case EtcdBackendException already -> already;
                 default -> new CompletionException(cause);

@@ -210,6 +210,73 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
         });
     }
 
+    /** The member is not in the cluster configuration. */
+    public static final class MemberNotFoundException extends RuntimeException {
+        public MemberNotFoundException(long memberId) {
+            super("etcdserver: member not found (" + Long.toHexString(memberId) + ")");
+        }
+    }
+
+    private record ConfigWaiter(long removedId, CompletableFuture<ClusterConfig> future) {}
+
+    private final List<ConfigWaiter> configWaiters = new ArrayList<>();
+    private volatile java.util.function.LongConsumer onMemberRemoved = id -> { };
+    private ClusterConfig lastConfig;
+
+    /**
+     * Removes {@code memberId} from the Raft configuration (joint consensus, on the leader); completes
+     * with the new configuration once this node has applied the final, non-joint one. The only way a
+     * member leaves the cluster: SWIM's suspicions never get here by themselves.
+     */
+    public CompletableFuture<ClusterConfig> removeMember(long memberId) {
+        CompletableFuture<ClusterConfig> future = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (!raft.isLeader()) {
+                future.completeExceptionally(new NotLeaderException(raft.leaderId()));
+                return;
+            }
+            ClusterConfig current = raft.status().config();
+            if (!current.members().contains(memberId)) {
+                future.completeExceptionally(new MemberNotFoundException(memberId));
+                return;
+            }
+            java.util.Set<Long> voters = new java.util.TreeSet<>(current.voters());
+            java.util.Set<Long> learners = new java.util.TreeSet<>(current.learners());
+            voters.remove(memberId);
+            learners.remove(memberId);
+            switch (raft.proposeConfigChange(ClusterConfig.of(voters, learners))) {
+                case ProposeResult.Accepted accepted -> configWaiters.add(new ConfigWaiter(memberId, future));
+                case ProposeResult.NotLeader notLeader -> future.completeExceptionally(new NotLeaderException(notLeader.leaderHint()));
+                case ProposeResult.Rejected rejected -> future.completeExceptionally(
+                        new IllegalStateException("etcdserver: membership change refused (" + rejected.reason() + ")"));
+            }
+            afterEvent();
+        });
+        return future;
+    }
+
+    /** Called on the loop with each member id that an applied configuration change removed. */
+    public void onMemberRemoved(java.util.function.LongConsumer listener) {
+        this.onMemberRemoved = listener;
+    }
+
+    /** After an event: tell who left the configuration, and answer removals that completed. */
+    private void noticeConfigChanges(ClusterConfig config) {
+        if (lastConfig != null && !config.equals(lastConfig) && !config.isJoint()) {
+            for (long id : lastConfig.members()) {
+                if (!config.members().contains(id)) onMemberRemoved.accept(id);
+            }
+        }
+        if (!config.isJoint()) lastConfig = config;
+        if (!configWaiters.isEmpty() && !config.isJoint()) {
+            configWaiters.removeIf(waiter -> {
+                if (config.members().contains(waiter.removedId())) return false;
+                waiter.future().complete(config);
+                return true;
+            });
+        }
+    }
+
     // ---- client API, on any thread ----
 
     /** Proposes a write through consensus; completes with its result once applied here. */
@@ -443,6 +510,7 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
         }
         status = raft.status();
         revision = kv.revision();
+        noticeConfigChanges(status.config());
     }
 
     @Override

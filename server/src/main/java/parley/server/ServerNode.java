@@ -116,6 +116,8 @@ public final class ServerNode implements AutoCloseable {
                 (to, message) -> transport.send(to, new PeerMessage.Swim(message)), SwimConfig.defaults(),
                 faults == null ? System::nanoTime : faults::nowNs);
         membershipRef.set(membership);
+        // Only a committed Raft configuration change takes a member out of the SWIM views.
+        node.onMemberRemoved(membership::removeMember);
         Forwarder forwarder = new Forwarder(node, transport::send);
         forwarderRef.set(forwarder);
         NodeMetrics metrics = new NodeMetrics(node::status);

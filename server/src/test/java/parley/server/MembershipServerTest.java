@@ -65,6 +65,50 @@ class MembershipServerTest {
         }
     }
 
+    /**
+     * Removal goes through consensus: a DEAD member leaves the cluster only when an operator asks
+     * (etcd's MemberRemove, sent here to a follower, which forwards it to the leader) and the Raft
+     * configuration change commits; then every node forgets it, and the two left keep accepting writes.
+     */
+    @Test
+    void aDeadMemberLeavesOnlyThroughARaftConfigurationChange(@TempDir Path dir) throws Exception {
+        int[] peerPorts = ServerNodeTest.freePorts(3);
+        Map<Long, ServerNode> nodes = new TreeMap<>();
+        io.grpc.ManagedChannel channel = null;
+        try {
+            for (long id = 1; id <= 3; id++) nodes.put(id, ServerNode.start(ServerNodeTest.config(id, dir, peerPorts)));
+            awaitViews(nodes, view -> allInState(view, 3, MemberState.ALIVE), "every node sees three ALIVE members");
+            long victim = nodes.keySet().stream().filter(id -> !nodes.get(id).isLeader()).findFirst().orElseThrow();
+            nodes.remove(victim).halt();
+            awaitViews(nodes, view -> stateOf(view, victim) == MemberState.DEAD, "both survivors declare node " + victim + " DEAD");
+            for (ServerNode node : nodes.values()) assertEquals(3, node.node().status().config().members().size(), "gossip removed nobody");
+
+            ServerNode follower = nodes.values().stream().filter(n -> !n.isLeader()).findFirst().orElseThrow();
+            io.grpc.ManagedChannel toFollower = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", follower.clientPort()).usePlaintext().build();
+            channel = toFollower;
+            var cluster = io.etcd.jetcd.api.ClusterGrpc.newBlockingStub(toFollower).withDeadlineAfter(10, TimeUnit.SECONDS);
+            var removed = cluster.memberRemove(io.etcd.jetcd.api.MemberRemoveRequest.newBuilder().setID(victim).build());
+            assertEquals(2, removed.getMembersCount(), removed.toString());
+            assertTrue(removed.getMembersList().stream().noneMatch(m -> m.getID() == victim), removed.toString());
+            var again = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class, () -> io.etcd.jetcd.api.ClusterGrpc
+                    .newBlockingStub(toFollower).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .memberRemove(io.etcd.jetcd.api.MemberRemoveRequest.newBuilder().setID(victim).build()));
+            assertEquals("etcdserver: member not found", again.getStatus().getDescription());
+
+            awaitViews(nodes, view -> view.members().size() == 2 && stateOf(view, victim) == null, "every view forgot node " + victim);
+            for (ServerNode node : nodes.values()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (node.node().status().config().members().size() != 2 && System.nanoTime() < deadline) Thread.sleep(20);
+                assertEquals(java.util.Set.copyOf(nodes.keySet()), java.util.Set.copyOf(node.node().status().config().members()));
+            }
+            ServerNode leader = nodes.values().stream().filter(ServerNode::isLeader).findFirst().orElseThrow();
+            leader.node().write(KvCommand.Put.of(Bytes.utf8("after"), Bytes.utf8("removal"))).get(10, TimeUnit.SECONDS);
+        } finally {
+            if (channel != null) channel.shutdownNow();
+            nodes.values().forEach(ServerNode::close);
+        }
+    }
+
     private static boolean allInState(MembershipRuntime.View view, int count, MemberState state) {
         return view.members().size() == count && view.members().stream().allMatch(m -> m.state() == state);
     }
