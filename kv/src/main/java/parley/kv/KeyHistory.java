@@ -74,7 +74,7 @@ final class KeyHistory {
      * revision all stay, so a watch starting there still sees every event of that revision.
      */
     void compact(long compactRevision, Consumer<Mutation> dropped) {
-        ArrayList<Mutation> kept = new ArrayList<>(2);
+        ArrayList<Mutation> kept = new ArrayList<>(Math.max(4, mutations.size())); // room to grow again without copying
         for (int i = 0; i < mutations.size(); i++) {
             Mutation mutation = mutations.get(i);
             boolean belowCompaction = mutation.revision().main() < compactRevision;

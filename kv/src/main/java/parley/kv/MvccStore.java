@@ -2,10 +2,12 @@ package parley.kv;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import parley.core.Check;
 
@@ -47,8 +49,11 @@ public final class MvccStore {
     /** The first revision, that of the empty store. */
     public static final long REVISION_INITIAL = 1;
 
+    /** Every key with retained history, in key order (for ranges). */
     private TreeMap<Bytes, KeyHistory> keys = new TreeMap<>();
-    private TreeMap<Revision, Mutation> history = new TreeMap<>();
+    /** The same histories by key, for the point lookups every put and get makes (no tree walk). */
+    private HashMap<Bytes, KeyHistory> byKey = new HashMap<>();
+    private RevisionLog history = new RevisionLog();
     private long revision = REVISION_INITIAL;
     private long compactRevision = 0;
     private Listener listener = NO_LISTENER;
@@ -98,13 +103,13 @@ public final class MvccStore {
     /** The live version of {@code key} at {@code atRevision}, or null. The revision must be readable. */
     public KeyValue get(Bytes key, long atRevision) {
         checkReadable(atRevision);
-        KeyHistory history = keys.get(key);
+        KeyHistory history = byKey.get(key);
         return history == null ? null : history.liveAt(atRevision);
     }
 
     /** The live version of {@code key} at the read revision, or null. */
     public KeyValue get(Bytes key) {
-        KeyHistory history = keys.get(key);
+        KeyHistory history = byKey.get(key);
         return history == null ? null : history.live();
     }
 
@@ -154,7 +159,12 @@ public final class MvccStore {
         Check.that(writing, "put happens inside a write transaction");
         Check.that(!key.isEmpty(), "keys are not empty");
         long main = revision + 1;
-        KeyHistory keyHistory = keys.computeIfAbsent(key, unused -> new KeyHistory());
+        KeyHistory keyHistory = byKey.get(key);
+        if (keyHistory == null) {
+            keyHistory = new KeyHistory();
+            byKey.put(key, keyHistory);
+            keys.put(key, keyHistory);
+        }
         KeyValue previous = keyHistory.live();
         long createRevision = previous == null ? main : previous.createRevision();
         long version = previous == null ? 1 : previous.version() + 1;
@@ -165,7 +175,7 @@ public final class MvccStore {
     /** Deletes {@code key}; returns the deleted version, or null (changing nothing) when it did not exist. */
     KeyValue delete(Bytes key) {
         Check.that(writing, "delete happens inside a write transaction");
-        KeyHistory keyHistory = keys.get(key);
+        KeyHistory keyHistory = byKey.get(key);
         KeyValue previous = keyHistory == null ? null : keyHistory.live();
         if (previous != null) {
             record(keyHistory, Event.Type.DELETE, KeyValue.tombstone(key, revision + 1), previous);
@@ -176,8 +186,7 @@ public final class MvccStore {
     private void record(KeyHistory keyHistory, Event.Type type, KeyValue kv, KeyValue previous) {
         Mutation mutation = new Mutation(new Revision(revision + 1, writeEvents.size()), type, kv);
         keyHistory.append(mutation);
-        Mutation replaced = history.put(mutation.revision(), mutation);
-        Check.that(replaced == null, "each revision holds one change: %s", mutation.revision());
+        history.append(mutation);
         writeEvents.add(new Event(type, kv, previous));
     }
 
@@ -204,35 +213,35 @@ public final class MvccStore {
         Check.that(!writing, "compaction happens between write transactions");
         Check.that(newCompactRevision > compactRevision && newCompactRevision <= revision,
                 "compaction to %d moves forward within (%d, %d]", newCompactRevision, compactRevision, revision);
-        Iterator<KeyHistory> each = keys.values().iterator();
+        Set<Mutation> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
+        Iterator<Map.Entry<Bytes, KeyHistory>> each = keys.entrySet().iterator();
         while (each.hasNext()) {
-            KeyHistory key = each.next();
-            key.compact(newCompactRevision, dropped -> history.remove(dropped.revision()));
-            if (key.isEmpty()) {
+            Map.Entry<Bytes, KeyHistory> entry = each.next();
+            Bytes key = entry.getKey(); // read first: TreeMap may reuse a removed entry for its successor
+            entry.getValue().compact(newCompactRevision, dropped::add);
+            if (entry.getValue().isEmpty()) {
                 each.remove();
+                byKey.remove(key);
             }
         }
+        history.removeAll(dropped);
         compactRevision = newCompactRevision;
     }
 
     /** The stored changes with main revision in {@code [fromRevision, toRevision]}, in order. */
-    NavigableMap<Revision, Mutation> changes(long fromRevision, long toRevision) {
-        if (fromRevision > toRevision) {
-            return Collections.emptyNavigableMap();
-        }
-        return Collections.unmodifiableNavigableMap(
-                history.subMap(Revision.first(fromRevision), true, Revision.first(toRevision + 1), false));
+    List<Mutation> changes(long fromRevision, long toRevision) {
+        return history.between(fromRevision, toRevision);
     }
 
     /** The version a stored change replaced, or null when there was none or it was compacted away. */
     KeyValue previousOf(Mutation mutation) {
-        KeyHistory key = keys.get(mutation.kv().key());
+        KeyHistory key = byKey.get(mutation.kv().key());
         return key == null ? null : key.liveBefore(mutation.revision());
     }
 
     /** Every stored change in revision order, for the snapshot. */
     Iterable<Mutation> allChanges() {
-        return Collections.unmodifiableCollection(history.values());
+        return history.all();
     }
 
     /** Every live version in key order. */
@@ -255,13 +264,17 @@ public final class MvccStore {
     void reset(long newRevision, long newCompactRevision, List<Mutation> changes) {
         Check.that(!writing, "restore happens between write transactions");
         TreeMap<Bytes, KeyHistory> newKeys = new TreeMap<>();
-        TreeMap<Revision, Mutation> newHistory = new TreeMap<>();
+        HashMap<Bytes, KeyHistory> newByKey = new HashMap<>();
+        RevisionLog newHistory = new RevisionLog();
         for (Mutation change : changes) {
             Check.that(change.revision().main() <= newRevision, "snapshot changes lie at or below its revision");
-            newKeys.computeIfAbsent(change.kv().key(), unused -> new KeyHistory()).append(change);
-            newHistory.put(change.revision(), change);
+            KeyHistory key = newByKey.computeIfAbsent(change.kv().key(), unused -> new KeyHistory());
+            newKeys.putIfAbsent(change.kv().key(), key);
+            key.append(change);
+            newHistory.append(change);
         }
         keys = newKeys;
+        byKey = newByKey;
         history = newHistory;
         revision = newRevision;
         compactRevision = newCompactRevision;

@@ -177,7 +177,7 @@ public final class WatchHub {
         long scanBudget = 16L * batchMax;
         long scanned = 0;
         List<Event> batch = new ArrayList<>();
-        Iterator<Mutation> changes = store.changes(watcher.nextRevision, store.revision()).values().iterator();
+        Iterator<Mutation> changes = store.changes(watcher.nextRevision, store.revision()).iterator();
         Mutation next = changes.hasNext() ? changes.next() : null;
         boolean stopped = false;
         while (next != null && !stopped) {
