@@ -78,7 +78,8 @@ public final class ServerNode implements AutoCloseable {
             }
         };
         WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), WalConfig.DEFAULT.recordBytesMax(),
-                faults == null ? WalConfig.DEFAULT.channelFactory() : faults.channelFactory(WalConfig.DEFAULT.channelFactory()), observer);
+                faults == null ? WalConfig.DEFAULT.channelFactory() : faults.channelFactory(WalConfig.DEFAULT.channelFactory()), observer)
+                .withInlineSync(true);
         FileRaftStorage storage = FileRaftStorage.open(config.dataDir(), walConfig, loop, syncId -> nodeRef.get().syncedOnLoop(syncId));
         TransportConfig.Builder transportConfig = TransportConfig.builder(config.nodeId(), clusterId(config.clusterName()),
                 new InetSocketAddress(config.peerListen().host(), config.peerListen().port()));

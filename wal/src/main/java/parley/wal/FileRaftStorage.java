@@ -52,6 +52,8 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
     private final SortedMap<Long, Long> checkpointLastIndexBySegment = new TreeMap<>();
     /** Snapshot markers written but not yet durable, oldest first. */
     private final ArrayDeque<PendingMarker> pendingMarkers = new ArrayDeque<>();
+    /** Inline syncs queued on the node's executor and not yet run (see {@link WalConfig#inlineSync}). */
+    private int inlineSyncsPending;
     private WriteAheadLog wal;
     private Snapshot snapshot = Snapshot.EMPTY;
     private SnapshotFiles.Id durableSnapshot = SnapshotFiles.Id.NONE;
@@ -219,6 +221,22 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
         ensureOpen();
         if (wal.failure() != null) return; // never completes: nothing can become durable
         long seqEnd = wal.nextSeq();
+        if (config.inlineSync() && (inlineSyncsPending > 0 || wal.syncerIdle())) {
+            // A task of its own, so what this event sends (a leader's appends) leaves first; later syncs
+            // follow it inline until it ran, which keeps completions in request order.
+            inlineSyncsPending++;
+            nodeExecutor.execute(() -> {
+                inlineSyncsPending--;
+                if (closed || wal.failure() != null) return;
+                try {
+                    wal.syncInline();
+                } catch (WalFailedException failed) {
+                    return; // never completes, like every later sync
+                }
+                onDurable(syncId, seqEnd);
+            });
+            return;
+        }
         try {
             wal.requestSync(() -> onDurable(syncId, seqEnd));
         } catch (WalFailedException failed) {

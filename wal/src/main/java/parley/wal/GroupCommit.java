@@ -18,8 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * fsync runs wait for the next one, which covers all of them: one fsync per round however many
  * writers asked (group commit).
  *
- * <p>Only this thread dispatches completions, so they reach the executor in request order. After a
- * failure (or {@link #halt()}) nothing is ever completed again.
+ * <p>Only this thread dispatches completions of requests made here, so they reach the executor in
+ * request order. After a failure (or {@link #halt()}) nothing is ever completed again. While it is
+ * {@link #idle()}, the log's owner may fsync on its own thread instead
+ * ({@link WriteAheadLog#syncInline()}, counted through {@link #markDurable}).
  */
 final class GroupCommit {
     private static final System.Logger LOG = System.getLogger(GroupCommit.class.getName());
@@ -47,6 +49,8 @@ final class GroupCommit {
     private final Thread thread;
     private long durableSeqEnd;
     private boolean halted;
+    /** Between taking requests and handing out their completions: an fsync is this thread's now. */
+    private boolean working;
     private long syncRequests;
     private long fsyncCount;
     private long fsyncLatencyNsTotal;
@@ -100,6 +104,34 @@ final class GroupCommit {
         }
     }
 
+    /** No request is waiting and none is being served: the syncer will not touch the log until asked. */
+    boolean idle() {
+        lock.lock();
+        try {
+            return !halted && waiters.isEmpty() && !working;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Another thread's fsync made every record before {@code seqEnd} durable; counted like ours. */
+    void markDurable(long seqEnd, long latencyNs, long covered) {
+        lock.lock();
+        try {
+            durableSeqEnd = Math.max(durableSeqEnd, seqEnd);
+            fsyncCount++;
+            fsyncLatencyNsTotal += latencyNs;
+            fsyncLatencyNsMax = Math.max(fsyncLatencyNsMax, latencyNs);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            observer.onFsync(latencyNs, covered);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "WAL observer failed on fsync", e);
+        }
+    }
+
     long durableSeqEnd() {
         lock.lock();
         try {
@@ -130,6 +162,12 @@ final class GroupCommit {
             List<Waiter> ready = takeCovered(point.seqEnd());
             if (ready == null) return;
             for (Waiter waiter : ready) dispatch(waiter);
+            lock.lock();
+            try {
+                working = false;
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -138,6 +176,7 @@ final class GroupCommit {
         lock.lock();
         try {
             while (!halted && waiters.isEmpty()) work.awaitUninterruptibly();
+            working = !halted;
             return !halted;
         } finally {
             lock.unlock();

@@ -55,7 +55,7 @@ public final class WriteAheadLog implements AutoCloseable {
         this.preamble = preamble;
         this.recoveryReport = recoveryReport;
         this.groupCommit = new GroupCommit("parley-wal-syncer-" + dir.getFileName(), durableSeqEnd, completionExecutor,
-                config.observer(), new SyncSource());
+                config.observer(), syncSource);
     }
 
     /** Opens the log in {@code dir} (created if missing) with no preamble; see the full overload. */
@@ -160,6 +160,35 @@ public final class WriteAheadLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the syncer thread has nothing to do (see {@link #syncInline()}). */
+    public boolean syncerIdle() {
+        return groupCommit.idle();
+    }
+
+    /**
+     * Makes every record appended so far durable with an fsync on the calling thread, saving the
+     * hand-off to the syncer thread and back. Only while {@link #syncerIdle()}: the caller (the node's
+     * single thread, which makes every sync request) must not mix it with requests still queued there.
+     *
+     * @throws WalFailedException when the log has failed, or fails now
+     */
+    public void syncInline() {
+        GroupCommit.SyncPoint point = syncSource.syncPoint();
+        if (point == null) {
+            ensureWritable();
+            throw new IllegalStateException("write-ahead log " + dir + " is closed");
+        }
+        long covered = point.seqEnd() - groupCommit.durableSeqEnd();
+        if (covered <= 0) return;
+        long startNs = System.nanoTime();
+        try {
+            point.channel().force(false);
+        } catch (IOException e) {
+            throw fail("fsync of " + point.segment(), e);
+        }
+        groupCommit.markDurable(point.seqEnd(), System.nanoTime() - startNs, covered);
     }
 
     /**
@@ -399,7 +428,9 @@ public final class WriteAheadLog implements AutoCloseable {
         active.preambleEnd = active.bytes;
     }
 
-    /** The syncer's view of the log. */
+    private final SyncSource syncSource = new SyncSource();
+
+    /** The syncer's view of the log (also what {@link #syncInline()} forces). */
     private final class SyncSource implements GroupCommit.Source {
         @Override
         public GroupCommit.SyncPoint syncPoint() {

@@ -29,7 +29,11 @@
  * thread serves {@code requestSync}: while one fsync runs, new requests queue; the next fsync covers
  * every record appended up to its start, and completes every queued request at once. Completions are
  * handed, in request order, to the caller's executor (the node's event loop), where
- * {@code FileRaftStorage} passes the sync id to {@code RaftNode.onSyncComplete}. Rolling fsyncs the
+ * {@code FileRaftStorage} passes the sync id to {@code RaftNode.onSyncComplete}. With
+ * {@link parley.wal.WalConfig#inlineSync} (the server's setting), a sync requested while the syncer is
+ * idle runs instead as a task of its own on the node's executor, which fsyncs and completes it there:
+ * two thread wake-ups less per write, measured as about 10% less server CPU per put and a lower
+ * single-client latency; later syncs queue behind it inline, so completions stay in order. Rolling fsyncs the
  * old segment before the new one is created, and creating or deleting a segment fsyncs the directory.
  * At open, the recovered last segment is fsynced, because Raft treats whatever storage holds at start
  * as durable. Latency of each fsync goes to {@link parley.wal.WalObserver#onFsync} and

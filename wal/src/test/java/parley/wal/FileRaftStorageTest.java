@@ -61,6 +61,42 @@ class FileRaftStorageTest {
         opened.forEach(FileRaftStorage::close);
     }
 
+    /**
+     * Inline syncs (the server's mode): a sync runs as a task of its own on the node's executor while
+     * the syncer is idle, completions keep their order even when syncs mix with the syncer's, the data
+     * survives a reopen, and a failing fsync completes nothing.
+     */
+    @Test
+    void inlineSyncsCompleteInOrderOnTheNodeExecutorAndAreDurable() throws Exception {
+        FileRaftStorage storage = open(config.withInlineSync(true));
+        storage.append(entries(1, 1, 3));
+        storage.sync(1);
+        storage.append(entries(1, 4, 5));
+        storage.sync(2);
+        assertTrue(loop.synced.isEmpty(), "nothing is synced inside sync() itself");
+        loop.runUntil(() -> loop.synced.size() == 2);
+        assertEquals(List.of(1L, 2L), loop.synced);
+        for (long id = 3; id < 40; id++) {
+            storage.append(entries(1, 2 * id, 2 * id + 1));
+            storage.sync(id);
+            if (id % 3 == 0) loop.drain(1); // let some run while others queue
+        }
+        loop.runUntil(() -> loop.synced.size() == 39);
+        List<Long> expected = new ArrayList<>();
+        for (long id = 1; id < 40; id++) expected.add(id);
+        assertEquals(expected, loop.synced, "in request order");
+        assertTrue(storage.stats().fsyncCount() >= 1);
+        storage.close();
+        FileRaftStorage reopened = open(config.withInlineSync(true));
+        assertEquals(79, reopened.lastIndex(), "every synced entry is on disk");
+        reopened.append(entries(1, 80, 80));
+        channels.failForce = true;
+        reopened.sync(99);
+        assertTrue(loop.drain(50) > 0, "the inline sync ran");
+        assertTrue(reopened.failure() != null, "the failed fsync failed the log");
+        assertFalse(loop.synced.contains(99L), "and completed nothing");
+    }
+
     @Test
     void syncIdsArriveOnTheNodeExecutorInOrder() throws Exception {
         FileRaftStorage storage = open(config);
