@@ -3,7 +3,6 @@ package parley.server;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import parley.etcdapi.EtcdErrors;
@@ -24,9 +23,18 @@ final class Forwarder {
     private final AtomicLong requestIdNext = new AtomicLong(1);
     private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
 
+    /** Forwarded requests the leader never answered fail after {@link #FORWARD_TIMEOUT_MS}. */
+    private final RequestDeadlines deadlines;
+
     Forwarder(RaftKvNode node, BiConsumer<Long, PeerMessage> send) {
         this.node = node;
         this.send = send;
+        this.deadlines = new RequestDeadlines("parley-forward-deadlines-" + node.nodeId(), FORWARD_TIMEOUT_MS);
+    }
+
+    /** Stops the deadline sweeper. */
+    void close() {
+        deadlines.close();
     }
 
     CompletableFuture<KvResult> write(long leader, KvCommand command) {
@@ -67,7 +75,7 @@ final class Forwarder {
         pending.put(requestId, future);
         future.whenComplete((result, error) -> pending.remove(requestId));
         send.accept(leader, new PeerMessage.Forward(requestId, kind, payload));
-        return future.orTimeout(FORWARD_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        return deadlines.bound(future);
     }
 
     /** A follower forwarded a request to this node. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import parley.etcdapi.EtcdErrors;
 import parley.etcdapi.ClusterHeader;
@@ -36,11 +35,13 @@ public final class RaftBackend implements EtcdBackend {
     private final Forwarder forwarder;
     private final NodeMetrics metrics;
     private final java.util.function.Supplier<String> diskFailure;
+    private final RequestDeadlines deadlines;
 
     RaftBackend(RaftKvNode node, ServerConfig config, long clusterId, java.util.function.LongSupplier dbSizeBytes,
                 Forwarder forwarder, NodeMetrics metrics, java.util.function.Supplier<String> diskFailure) {
         this.node = node;
         this.diskFailure = diskFailure;
+        this.deadlines = new RequestDeadlines("parley-request-deadlines-" + config.nodeId(), REQUEST_TIMEOUT_MS);
         this.forwarder = forwarder;
         this.metrics = metrics;
         this.config = config;
@@ -139,6 +140,11 @@ public final class RaftBackend implements EtcdBackend {
         });
     }
 
+    /** Stops the deadline sweeper. */
+    void close() {
+        deadlines.close();
+    }
+
     @Override
     public CompletableFuture<StatusInfo> status() {
         RaftStatus s = node.status();
@@ -147,8 +153,8 @@ public final class RaftBackend implements EtcdBackend {
     }
 
     /** Bounds the wait and turns the node's exceptions into etcd's. */
-    private static <T> CompletableFuture<T> translate(CompletableFuture<T> future) {
-        return future.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).handle((value, error) -> {
+    private <T> CompletableFuture<T> translate(CompletableFuture<T> future) {
+        return deadlines.bound(future).handle((value, error) -> {
             if (error == null) return value;
             Throwable cause = EtcdErrors.unwrap(error);
             throw switch (cause) {

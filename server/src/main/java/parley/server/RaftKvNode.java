@@ -412,6 +412,10 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
         this.historyRetentionRevisions = revisions;
     }
 
+    public long nodeId() {
+        return nodeId;
+    }
+
     /** What this node believes, as of its last event (safe from any thread). */
     public RaftStatus status() {
         return status;

@@ -38,6 +38,7 @@ public final class ServerNode implements AutoCloseable {
     private final EtcdGrpcServer grpc;
     private final MembershipRuntime membership;
     private final FaultHooks faults;
+    private final java.util.List<Runnable> closers = new java.util.ArrayList<>();
 
     private ServerNode(ServerConfig config, EventLoop loop, FileRaftStorage storage, PeerTransport<PeerMessage> transport,
                        RaftKvNode node, NodeMetrics metrics, HttpObservability http, EtcdGrpcServer grpc,
@@ -138,7 +139,9 @@ public final class ServerNode implements AutoCloseable {
                 forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
         grpc.start(config.clientListen().host(), config.clientListen().port(), clientCredentials(config.clientTls()));
-        return new ServerNode(config, loop, storage, transport, node, metrics, http, grpc, membership, faults);
+        ServerNode server = new ServerNode(config, loop, storage, transport, node, metrics, http, grpc, membership, faults);
+        server.closeAlso(backend::close, forwarder::close);
+        return server;
     }
 
     /** Mutual TLS between members from PEM files; plaintext when not configured. */
@@ -201,6 +204,10 @@ public final class ServerNode implements AutoCloseable {
         stop(true);
     }
 
+    private void closeAlso(Runnable... more) {
+        closers.addAll(java.util.List.of(more));
+    }
+
     /** Stops without telling the peers, as a crash would: they have to detect it (tests). */
     void halt() {
         stop(false);
@@ -210,6 +217,7 @@ public final class ServerNode implements AutoCloseable {
         // Stop taking work first, then stop the node, then release the disk.
         grpc.close();
         http.close();
+        closers.forEach(Runnable::run);
         if (announceLeave) {
             membership.leave(); // peers mark this node LEFT instead of suspecting it
             try {
