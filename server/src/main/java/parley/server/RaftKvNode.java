@@ -217,11 +217,7 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
         }
     }
 
-    private record ConfigWaiter(long removedId, CompletableFuture<ClusterConfig> future) {}
-
-    private final List<ConfigWaiter> configWaiters = new ArrayList<>();
-    private volatile java.util.function.LongConsumer onMemberRemoved = id -> { };
-    private ClusterConfig lastConfig;
+    private final ConfigChanges configChanges = new ConfigChanges();
 
     /**
      * Removes {@code memberId} from the Raft configuration (joint consensus, on the leader); completes
@@ -245,7 +241,7 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
             voters.remove(memberId);
             learners.remove(memberId);
             switch (raft.proposeConfigChange(ClusterConfig.of(voters, learners))) {
-                case ProposeResult.Accepted accepted -> configWaiters.add(new ConfigWaiter(memberId, future));
+                case ProposeResult.Accepted accepted -> configChanges.awaitRemoval(memberId, future);
                 case ProposeResult.NotLeader notLeader -> future.completeExceptionally(new NotLeaderException(notLeader.leaderHint()));
                 case ProposeResult.Rejected rejected -> future.completeExceptionally(
                         new IllegalStateException("etcdserver: membership change refused (" + rejected.reason() + ")"));
@@ -257,24 +253,7 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
 
     /** Called on the loop with each member id that an applied configuration change removed. */
     public void onMemberRemoved(java.util.function.LongConsumer listener) {
-        this.onMemberRemoved = listener;
-    }
-
-    /** After an event: tell who left the configuration, and answer removals that completed. */
-    private void noticeConfigChanges(ClusterConfig config) {
-        if (lastConfig != null && !config.equals(lastConfig) && !config.isJoint()) {
-            for (long id : lastConfig.members()) {
-                if (!config.members().contains(id)) onMemberRemoved.accept(id);
-            }
-        }
-        if (!config.isJoint()) lastConfig = config;
-        if (!configWaiters.isEmpty() && !config.isJoint()) {
-            configWaiters.removeIf(waiter -> {
-                if (config.members().contains(waiter.removedId())) return false;
-                waiter.future().complete(config);
-                return true;
-            });
-        }
+        configChanges.onMemberRemoved(listener);
     }
 
     // ---- client API, on any thread ----
@@ -514,7 +493,7 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
         }
         status = raft.status();
         revision = kv.revision();
-        noticeConfigChanges(status.config());
+        configChanges.observe(status.config());
     }
 
     @Override
