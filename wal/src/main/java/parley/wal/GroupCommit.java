@@ -119,6 +119,16 @@ final class GroupCommit {
         lock.lock();
         try {
             durableSeqEnd = Math.max(durableSeqEnd, seqEnd);
+        } finally {
+            lock.unlock();
+        }
+        countFsync(latencyNs, covered);
+    }
+
+    /** Adds one fsync to the statistics and tells the observer. */
+    private void countFsync(long latencyNs, long covered) {
+        lock.lock();
+        try {
             fsyncCount++;
             fsyncLatencyNsTotal += latencyNs;
             fsyncLatencyNsMax = Math.max(fsyncLatencyNsMax, latencyNs);
@@ -195,20 +205,7 @@ final class GroupCommit {
             halt();
             return false;
         }
-        long latencyNs = System.nanoTime() - startNs;
-        lock.lock();
-        try {
-            fsyncCount++;
-            fsyncLatencyNsTotal += latencyNs;
-            fsyncLatencyNsMax = Math.max(fsyncLatencyNsMax, latencyNs);
-        } finally {
-            lock.unlock();
-        }
-        try {
-            observer.onFsync(latencyNs, covered);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "WAL observer failed on fsync", e);
-        }
+        countFsync(System.nanoTime() - startNs, covered);
         return true;
     }
 
