@@ -144,13 +144,7 @@ final class ClusterCommand implements Runnable {
         addRow(rows, disagree, "revision", views, s -> text(s, "revision"), false);
         addRow(rows, disagree, "config", views, s -> text(s, "config").replaceFirst("^Config\\{(.*)}$", "$1"), true);
 
-        Set<String> peers = new TreeSet<>((a, b) -> {
-            try {
-                return Long.compare(Long.parseLong(a), Long.parseLong(b));
-            } catch (NumberFormatException e) {
-                return a.compareTo(b);
-            }
-        });
+        Set<String> peers = new TreeSet<>(ClusterCommand::byNodeId);
         for (View v : views.values()) {
             if (v.status != null && v.status.path("peers").isObject()) v.status.path("peers").fieldNames().forEachRemaining(peers::add);
         }
@@ -163,7 +157,7 @@ final class ClusterCommand implements Runnable {
         }
 
         // SWIM membership: what each node believes about each member (state, incarnation, phi).
-        Set<String> members = new TreeSet<>(((TreeSet<String>) peers).comparator());
+        Set<String> members = new TreeSet<>(ClusterCommand::byNodeId);
         for (View v : views.values()) {
             if (v.status != null) v.status.path("membership").path("members").fieldNames().forEachRemaining(members::add);
         }
@@ -190,6 +184,15 @@ final class ClusterCommand implements Runnable {
         }
         sb.append(summary(views));
         return sb.toString();
+    }
+
+    /** Node ids in numeric order (anything that is not a number after them, alphabetically). */
+    private static int byNodeId(String a, String b) {
+        try {
+            return Long.compare(Long.parseLong(a), Long.parseLong(b));
+        } catch (NumberFormatException e) {
+            return a.compareTo(b);
+        }
     }
 
     private static String[] row(String label, List<String> addresses, Function<String, String> cell) {

@@ -114,13 +114,7 @@ public final class RaftBackend implements EtcdBackend {
     @Override
     public CompletableFuture<List<MemberInfo>> members() {
         ClusterConfig current = node.status().config();
-        List<MemberInfo> members = new ArrayList<>();
-        for (ServerConfig.Member m : config.members().values()) {
-            if (!current.members().contains(m.id())) continue;
-            members.add(new MemberInfo(m.id(), "n" + m.id(), List.of("http://" + m.peer()), List.of("http://" + m.client()),
-                    current.isLearnerOnly(m.id())));
-        }
-        return CompletableFuture.completedFuture(members);
+        return CompletableFuture.completedFuture(memberInfos(current.members(), current));
     }
 
     @Override
@@ -129,15 +123,18 @@ public final class RaftBackend implements EtcdBackend {
                 () -> node.removeMember(memberId).thenApply(ClusterConfig::members),
                 leader -> forwarder.removeMember(leader, memberId));
         // The members the leader reports left (this node may apply the change a moment later).
-        return translate(left).thenApply(ids -> {
-            List<MemberInfo> members = new ArrayList<>();
-            for (ServerConfig.Member m : config.members().values()) {
-                if (ids.contains(m.id())) {
-                    members.add(new MemberInfo(m.id(), "n" + m.id(), List.of("http://" + m.peer()), List.of("http://" + m.client()), false));
-                }
-            }
-            return members;
-        });
+        return translate(left).thenApply(ids -> memberInfos(ids, node.status().config()));
+    }
+
+    /** The configured members among {@code ids}, as etcd lists them; learner flags from {@code roles}. */
+    private List<MemberInfo> memberInfos(java.util.Set<Long> ids, ClusterConfig roles) {
+        List<MemberInfo> members = new ArrayList<>();
+        for (ServerConfig.Member m : config.members().values()) {
+            if (!ids.contains(m.id())) continue;
+            members.add(new MemberInfo(m.id(), "n" + m.id(), List.of("http://" + m.peer()), List.of("http://" + m.client()),
+                    roles.isLearnerOnly(m.id())));
+        }
+        return members;
     }
 
     /** Stops the deadline sweeper. */

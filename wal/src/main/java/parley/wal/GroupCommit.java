@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Only this thread dispatches completions of requests made here, so they reach the executor in
  * request order. After a failure (or {@link #halt()}) nothing is ever completed again. While it is
  * {@link #idle()}, the log's owner may fsync on its own thread instead
- * ({@link WriteAheadLog#syncInline()}, counted through {@link #markDurable}).
+ * ({@link WriteAheadLog#syncInline()} through {@link #syncOnCaller}).
  */
 final class GroupCommit {
     private static final System.Logger LOG = System.getLogger(GroupCommit.class.getName());
@@ -114,32 +114,21 @@ final class GroupCommit {
         }
     }
 
-    /** Another thread's fsync made every record before {@code seqEnd} durable; counted like ours. */
-    void markDurable(long seqEnd, long latencyNs, long covered) {
+    /**
+     * Runs one fsync of {@code point} on the caller's thread, exactly as this thread would (counted,
+     * observed, failing the log on error), for an owner that syncs inline while this is {@link #idle()}.
+     *
+     * @return false when the fsync failed (the log has failed and this is halted)
+     */
+    boolean syncOnCaller(SyncPoint point) {
+        if (!fsync(point)) return false;
         lock.lock();
         try {
-            durableSeqEnd = Math.max(durableSeqEnd, seqEnd);
+            durableSeqEnd = Math.max(durableSeqEnd, point.seqEnd());
         } finally {
             lock.unlock();
         }
-        countFsync(latencyNs, covered);
-    }
-
-    /** Adds one fsync to the statistics and tells the observer. */
-    private void countFsync(long latencyNs, long covered) {
-        lock.lock();
-        try {
-            fsyncCount++;
-            fsyncLatencyNsTotal += latencyNs;
-            fsyncLatencyNsMax = Math.max(fsyncLatencyNsMax, latencyNs);
-        } finally {
-            lock.unlock();
-        }
-        try {
-            observer.onFsync(latencyNs, covered);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "WAL observer failed on fsync", e);
-        }
+        return true;
     }
 
     long durableSeqEnd() {
@@ -205,7 +194,20 @@ final class GroupCommit {
             halt();
             return false;
         }
-        countFsync(System.nanoTime() - startNs, covered);
+        long latencyNs = System.nanoTime() - startNs;
+        lock.lock();
+        try {
+            fsyncCount++;
+            fsyncLatencyNsTotal += latencyNs;
+            fsyncLatencyNsMax = Math.max(fsyncLatencyNsMax, latencyNs);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            observer.onFsync(latencyNs, covered);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "WAL observer failed on fsync", e);
+        }
         return true;
     }
 

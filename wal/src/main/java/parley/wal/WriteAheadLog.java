@@ -180,15 +180,7 @@ public final class WriteAheadLog implements AutoCloseable {
             ensureWritable();
             throw new IllegalStateException("write-ahead log " + dir + " is closed");
         }
-        long covered = point.seqEnd() - groupCommit.durableSeqEnd();
-        if (covered <= 0) return;
-        long startNs = System.nanoTime();
-        try {
-            point.channel().force(false);
-        } catch (IOException e) {
-            throw fail("fsync of " + point.segment(), e);
-        }
-        groupCommit.markDurable(point.seqEnd(), System.nanoTime() - startNs, covered);
+        if (!groupCommit.syncOnCaller(point)) ensureWritable(); // throws the failure the fsync caused
     }
 
     /**
