@@ -63,6 +63,7 @@ public final class ServerNode implements AutoCloseable {
     /** As {@link #start(ServerConfig)}, with the Raft core made by {@code raftNodes} (test code plants bugs here). */
     public static ServerNode start(ServerConfig config, RaftNodeFactory raftNodes) throws IOException {
         FaultHooks faults = config.faultInjection() ? new FaultHooks() : null;
+        java.util.function.LongSupplier clockNs = faults == null ? System::nanoTime : faults::nowNs;
         EventLoop loop = new EventLoop("parley-node-" + config.nodeId());
         AtomicReference<RaftKvNode> nodeRef = new AtomicReference<>();
         AtomicReference<NodeMetrics> metricsRef = new AtomicReference<>();
@@ -109,14 +110,12 @@ public final class ServerNode implements AutoCloseable {
                 .build();
         ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
         RaftKvNode node = new RaftKvNode(config.nodeId(), raftConfig, storage, loop,
-                (to, message) -> transport.send(to, new PeerMessage.Raft(message)), founders,
-                faults == null ? System::nanoTime : faults::nowNs, raftNodes);
+                (to, message) -> transport.send(to, new PeerMessage.Raft(message)), founders, clockNs, raftNodes);
         nodeRef.set(node);
         Map<Long, String> swimMembers = new TreeMap<>();
         config.members().values().forEach(m -> swimMembers.put(m.id(), m.peer().toString()));
         MembershipRuntime membership = new MembershipRuntime(config.nodeId(), loop, swimMembers,
-                (to, message) -> transport.send(to, new PeerMessage.Swim(message)), SwimConfig.defaults(),
-                faults == null ? System::nanoTime : faults::nowNs);
+                (to, message) -> transport.send(to, new PeerMessage.Swim(message)), SwimConfig.defaults(), clockNs);
         membershipRef.set(membership);
         // Only a committed Raft configuration change takes a member out of the SWIM views.
         node.onMemberRemoved(membership::removeMember);
