@@ -7,10 +7,11 @@ import io.etcd.jetcd.api.PutResponse;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +91,9 @@ final class BenchKvCommand implements Callable<Integer> {
 
     private enum Workload { PUT, GET, MIXED }
 
+    /** HTTP/2 flow-control window per stream and connection; fixed, so no BDP pings. */
+    private static final int FLOW_CONTROL_WINDOW_BYTES = 4 << 20;
+
     @Override
     public Integer call() throws Exception {
         Workload wl = switch (workload.toLowerCase(Locale.ROOT)) {
@@ -118,8 +122,12 @@ final class BenchKvCommand implements Callable<Integer> {
         try {
             for (int c = 0; c < connectionsPerEndpoint; c++) {
                 for (String[] hp : targets) {
-                    channels.add(ManagedChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext()
-                            .directExecutor().maxInboundMessageSize(16 << 20).build());
+                    // No retries (a failed request is counted, not silently re-sent) and a fixed HTTP/2 window:
+                    // the default automatic window sends a BDP ping with most replies, a cost that would
+                    // be charged to whichever server is being measured.
+                    channels.add(NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext()
+                            .directExecutor().disableRetry().flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
+                            .maxInboundMessageSize(16 << 20).build());
                 }
             }
             List<KVGrpc.KVStub> stubs = new ArrayList<>();
@@ -158,9 +166,10 @@ final class BenchKvCommand implements Callable<Integer> {
             for (int i = 0; i < clients; i++) run.startClient(i);
             // Wait for the run to end, then for the clients to finish their last request (bounded).
             long drainDeadline = measureEnd + TimeUnit.MILLISECONDS.toNanos(timeoutMs) + TimeUnit.SECONDS.toNanos(2);
-            while (System.nanoTime() < measureEnd) {
-                Thread.sleep(Math.max(1, Math.min(200, (measureEnd - System.nanoTime()) / 1_000_000)));
-            }
+            sleepUntil(measureStart);
+            long cpuAtStartNs = processCpuNs();
+            sleepUntil(measureEnd);
+            run.generatorCpuNs = processCpuNs() - cpuAtStartNs;
             boolean drained = run.done.await(Math.max(1, drainDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             run.report(out, durationS, label, drained);
             return run.errorsTotal() == 0 && run.histogram.count() > 0 ? 0 : 1;
@@ -169,6 +178,18 @@ final class BenchKvCommand implements Callable<Integer> {
             for (ManagedChannel ch : channels) ch.awaitTermination(2, TimeUnit.SECONDS);
             timer.shutdownNow();
         }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        while (System.nanoTime() < nanoTime) {
+            Thread.sleep(Math.max(1, Math.min(200, (nanoTime - System.nanoTime()) / 1_000_000)));
+        }
+    }
+
+    /** CPU time this process has used (all threads), or -1 where the JVM cannot tell. */
+    private static long processCpuNs() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     static List<String[]> parseEndpoints(String spec) {
@@ -243,6 +264,8 @@ final class BenchKvCommand implements Callable<Integer> {
         volatile long measureStartNs;
         volatile long measureEndNs;
         volatile long stopNs;
+        /** CPU this generator used during the measured window, all threads; -1 if unknown. */
+        volatile long generatorCpuNs = -1;
 
         Run(Workload workload, List<KVGrpc.KVStub> stubs, ByteString[] keys, ByteString value, boolean serializable,
                 long timeoutMs, ScheduledExecutorService timer) {
@@ -340,12 +363,17 @@ final class BenchKvCommand implements Callable<Integer> {
             StringBuilder errs = new StringBuilder();
             byCode.forEach((code, count) -> errs.append(errs.isEmpty() ? "" : ",").append(code).append('=').append(count));
             out.println("errors: " + (byCode.isEmpty() ? "none" : errs));
+            double generatorCpuUsPerOp = generatorCpuNs < 0 || n == 0 ? -1 : generatorCpuNs / 1e3 / n;
+            if (generatorCpuUsPerOp >= 0) {
+                out.printf(Locale.ROOT, "generator CPU: %.1f µs per operation (%.2f cores)%n",
+                        generatorCpuUsPerOp, generatorCpuNs / 1e9 / durationS);
+            }
             if (!drained) out.println("warning: some clients had not finished their last request " + timeoutMs + " ms after the run ended");
             // One machine-readable line for scripts.
-            out.printf(Locale.ROOT, "result: label=%s workload=%s ops=%d ops_per_s=%.0f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f errors=%d%n",
+            out.printf(Locale.ROOT, "result: label=%s workload=%s ops=%d ops_per_s=%.0f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f errors=%d gen_cpu_us_per_op=%.1f%n",
                     label.isEmpty() ? "-" : label, workload.name().toLowerCase(Locale.ROOT), n, opsPerS,
                     histogram.percentile(0.50) / 1e6, histogram.percentile(0.99) / 1e6, histogram.percentile(0.999) / 1e6,
-                    histogram.max() / 1e6, errorsTotal());
+                    histogram.max() / 1e6, errorsTotal(), generatorCpuUsPerOp);
         }
     }
 
