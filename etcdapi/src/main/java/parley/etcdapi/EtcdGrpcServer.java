@@ -2,6 +2,8 @@ package parley.etcdapi;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -15,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Handlers never block: they map the request, hand it to the backend and return, and the answer is
  * sent from whichever thread completes the backend's future. So they run directly on the network
- * threads, with no executor hop. The server runs on gRPC's shaded Netty, which cannot clash with the
- * plain Netty of the peer transport in the same process.
+ * threads, with no executor hop. A server node runs them on its own event loop (see
+ * {@link #start(String, int, io.grpc.ServerCredentials, EventLoopGroup, Class)}).
  */
 public final class EtcdGrpcServer implements AutoCloseable {
     /** How long after a forced shutdown to wait for the network threads. */
@@ -57,12 +59,27 @@ public final class EtcdGrpcServer implements AutoCloseable {
      * {@code TlsServerCredentials.create(certFile, keyFile)}); null serves plaintext.
      */
     public synchronized int start(String host, int port, io.grpc.ServerCredentials credentials) throws IOException {
+        return start(host, port, credentials, null, null);
+    }
+
+    /**
+     * Like {@link #start(String, int, io.grpc.ServerCredentials)}, with the sockets (listening and
+     * accepted) on {@code ioGroup}, whose channels are of {@code channelType}; a null group leaves gRPC
+     * its own loops. A server passes its node's event loop: a request then reaches the node, and the
+     * node's reply reaches the socket, with no hand-off between threads (each one a wake-up system call
+     * and tens of microseconds). The group stays the caller's to shut down.
+     */
+    public synchronized int start(String host, int port, io.grpc.ServerCredentials credentials, EventLoopGroup ioGroup,
+                                  Class<? extends ServerChannel> channelType) throws IOException {
         if (server != null) {
             throw new IllegalStateException("etcd API server already started on port " + server.getPort());
         }
         InetSocketAddress address = new InetSocketAddress(host, port);
         NettyServerBuilder builder = credentials == null ? NettyServerBuilder.forAddress(address)
                 : NettyServerBuilder.forAddress(address, credentials);
+        if (ioGroup != null) {
+            builder.bossEventLoopGroup(ioGroup).workerEventLoopGroup(ioGroup).channelType(Objects.requireNonNull(channelType, "channelType"));
+        }
         server = builder
                 .directExecutor()
                 .maxInboundMessageSize(config.grpcInboundMessageBytesMax())

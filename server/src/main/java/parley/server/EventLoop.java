@@ -1,34 +1,33 @@
 package parley.server;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.FastThreadLocalThread;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import parley.transport.NettyIo;
 
 /**
  * The one thread a node's protocol cores run on. Everything that touches a core (messages from
  * peers, client requests, timers, sync completions) is handed to this loop, so the cores stay
  * single-threaded exactly as in the simulator. Work submitted after {@link #close()} is dropped.
  *
- * <p>The thread is a Netty event loop, and the peer transport runs its sockets on it too
- * ({@link #ioGroup()}): a Raft message read from a peer reaches the core, and the core's replies reach
- * the socket, without a hand-off between threads. Each hand-off cost a wake-up system call and tens of
- * microseconds on a busy machine, several times per write.
+ * <p>The thread is a Netty event loop (epoll on Linux), and both the peer transport and the etcd API's
+ * gRPC server run their sockets on it ({@link #ioGroup()}): a client request or a Raft message reaches
+ * the core, and the core's replies reach the socket, without a hand-off between threads. Each hand-off
+ * cost a wake-up system call and tens of microseconds on a busy machine, several times per write.
  */
 public final class EventLoop implements Executor, AutoCloseable {
-    private final MultiThreadIoEventLoopGroup group;
-    private final io.netty.channel.EventLoop executor;
+    private final EventLoopGroup group;
+    private final io.grpc.netty.shaded.io.netty.channel.EventLoop executor;
 
     public EventLoop(String name) {
-        group = new MultiThreadIoEventLoopGroup(1, runnable -> {
+        group = NettyIo.newGroup(1, runnable -> {
             Thread thread = new FastThreadLocalThread(runnable, name); // exactly the given name: logs and profiles show it
             thread.setDaemon(true);
             return thread;
-        }, NioIoHandler.newFactory());
+        });
         executor = group.next();
     }
 
@@ -55,7 +54,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return executor.inEventLoop();
     }
 
-    /** This loop as a Netty group of one thread, for the peer transport's sockets. */
+    /** This loop as a Netty group of one thread, for the peer transport's and the etcd API's sockets. */
     public EventLoopGroup ioGroup() {
         return group;
     }

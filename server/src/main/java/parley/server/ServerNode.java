@@ -1,5 +1,8 @@
 package parley.server;
 
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -11,6 +14,7 @@ import parley.raft.ClusterConfig;
 import parley.raft.RaftConfig;
 import parley.raft.RaftMessage;
 import parley.raft.RaftRole;
+import parley.transport.NettyIo;
 import parley.transport.PeerTls;
 import parley.transport.PeerTransport;
 import parley.transport.TransportConfig;
@@ -137,7 +141,8 @@ public final class ServerNode implements AutoCloseable {
         RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), () -> storage.stats().bytesAppended(),
                 forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
-        grpc.start(config.clientListen().host(), config.clientListen().port(), clientCredentials(config.clientTls()));
+        grpc.start(config.clientListen().host(), config.clientListen().port(), clientCredentials(config.clientTls()),
+                loop.ioGroup(), NettyIo.serverSocketChannel(loop.ioGroup()));
         ServerNode server = new ServerNode(config, loop, storage, transport, node, metrics, http, grpc, membership, faults);
         server.closeAlso(backend::close, forwarder::close);
         return server;
@@ -146,10 +151,10 @@ public final class ServerNode implements AutoCloseable {
     /** Mutual TLS between members from PEM files; plaintext when not configured. */
     static PeerTls peerTls(ServerConfig.TlsFiles files) throws IOException {
         if (files == null) return PeerTls.NONE;
-        io.netty.handler.ssl.SslContext server = io.netty.handler.ssl.SslContextBuilder
+        SslContext server = SslContextBuilder
                 .forServer(files.certFile().toFile(), files.keyFile().toFile())
-                .trustManager(files.caFile().toFile()).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE).build();
-        io.netty.handler.ssl.SslContext client = io.netty.handler.ssl.SslContextBuilder.forClient()
+                .trustManager(files.caFile().toFile()).clientAuth(ClientAuth.REQUIRE).build();
+        SslContext client = SslContextBuilder.forClient()
                 .keyManager(files.certFile().toFile(), files.keyFile().toFile())
                 .trustManager(files.caFile().toFile()).build();
         return new PeerTls(server, client);

@@ -1,7 +1,7 @@
 package parley.transport;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package parley.transport;
 
-import io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Set;

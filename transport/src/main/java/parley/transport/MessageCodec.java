@@ -1,6 +1,6 @@
 package parley.transport;
 
-import io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 
 /**
  * Turns one protocol's messages into bytes and back. The transport frames and batches whatever a codec

@@ -1,16 +1,14 @@
 package parley.transport;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFuture;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
+import io.grpc.netty.shaded.io.netty.channel.WriteBufferWaterMark;
+import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -51,7 +49,7 @@ final class OutboundPeer<M> {
     private int failuresConsecutive;
     private ScheduledFuture<?> redialTimer;
 
-    OutboundPeer(long peerId, InetSocketAddress address, TransportContext<M> context, EventLoop loop, SslContext tls) {
+    OutboundPeer(long peerId, InetSocketAddress address, TransportContext<M> context, EventLoop loop, PeerTls tls) {
         this.peerId = peerId;
         this.address = address;
         this.context = context;
@@ -181,13 +179,13 @@ final class OutboundPeer<M> {
         if (connected) writer.drain(queue, channel);
     }
 
-    private Bootstrap bootstrap(SslContext tls) {
+    private Bootstrap bootstrap(PeerTls tls) {
         TransportConfig config = context.config();
         int waterMarkHigh = Math.max(64 * 1024, config.frameBytesMax());
         OutboundPeer<M> self = this;
         return new Bootstrap()
                 .group(loop)
-                .channel(NioSocketChannel.class)
+                .channel(NettyIo.socketChannel(loop.parent()))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeoutMs())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)

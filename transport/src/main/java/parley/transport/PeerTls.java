@@ -1,6 +1,6 @@
 package parley.transport;
 
-import io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 
 /**
  * Optional TLS for peer connections. The contexts are built by the caller (certificates, trust, client
@@ -10,6 +10,9 @@ import io.netty.handler.ssl.SslContext;
  *
  * @param server context for accepted connections, or null for plaintext
  * @param client context for dialed connections, or null for plaintext
+ *
+ * <p>A dialer also checks that the peer's certificate names the host it dialed (HTTPS endpoint
+ * identification), so a certificate for one address cannot serve another.
  */
 public record PeerTls(SslContext server, SslContext client) {
     /** Plaintext both ways. */

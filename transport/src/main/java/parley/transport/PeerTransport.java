@@ -1,15 +1,12 @@
 package parley.transport;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -77,8 +74,8 @@ public final class PeerTransport<M> implements AutoCloseable {
         this.context = new TransportContext<>(config, codec, counters, identity, new InboundConnections(config.nodeId()),
                 deliveryExecutor, receiver);
         this.ownsGroup = ioGroup == null;
-        this.group = ioGroup != null ? ioGroup : new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                new DefaultThreadFactory("parley-transport-" + config.nodeId(), true), NioIoHandler.newFactory());
+        this.group = ioGroup != null ? ioGroup : NettyIo.newGroup(config.ioThreads(),
+                new DefaultThreadFactory("parley-transport-" + config.nodeId(), true));
         for (var peer : config.peers().entrySet()) addPeer(peer.getKey(), peer.getValue());
     }
 
@@ -134,7 +131,7 @@ public final class PeerTransport<M> implements AutoCloseable {
         if (id == config.nodeId()) throw new IllegalArgumentException("node " + id + " cannot be its own peer");
         if (address == null) throw new IllegalArgumentException("address of node " + id + " is required");
         if (peers.containsKey(id)) throw new IllegalArgumentException("node " + id + " is already a peer; remove it first");
-        OutboundPeer<M> peer = new OutboundPeer<>(id, address, context, group.next(), tls.client());
+        OutboundPeer<M> peer = new OutboundPeer<>(id, address, context, group.next(), tls);
         peers.put(id, peer);
         if (started) peer.start();
     }
@@ -189,7 +186,7 @@ public final class PeerTransport<M> implements AutoCloseable {
     private ServerBootstrap serverBootstrap() {
         return new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(NettyIo.serverSocketChannel(group))
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

@@ -1,11 +1,13 @@
 package parley.transport;
 
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
+import javax.net.ssl.SSLParameters;
 
 /** Assembles the two channel pipelines: optional TLS, then the frame splitter, then the peer handler. */
 final class Pipelines {
@@ -17,10 +19,14 @@ final class Pipelines {
         channel.pipeline().addLast("peer", handler);
     }
 
-    static void dialer(SocketChannel channel, SslContext tls, InetSocketAddress peerAddress, int frameBytesMax,
+    static void dialer(SocketChannel channel, PeerTls tls, InetSocketAddress peerAddress, int frameBytesMax,
                        ChannelHandler handler) {
-        if (tls != null) {
-            channel.pipeline().addLast("tls", tls.newHandler(channel.alloc(), peerAddress.getHostString(), peerAddress.getPort()));
+        if (tls.client() != null) {
+            SslHandler ssl = tls.client().newHandler(channel.alloc(), peerAddress.getHostString(), peerAddress.getPort());
+            SSLParameters parameters = ssl.engine().getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.engine().setSSLParameters(parameters);
+            channel.pipeline().addLast("tls", ssl);
         }
         channel.pipeline().addLast("frames", frameDecoder(frameBytesMax));
         channel.pipeline().addLast("peer", handler);

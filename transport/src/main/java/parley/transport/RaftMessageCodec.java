@@ -1,7 +1,7 @@
 package parley.transport;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import java.util.Set;
 import parley.raft.ClusterConfig;
 import parley.raft.LogEntry;

@@ -1,6 +1,6 @@
 package parley.transport;
 
-import io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 
 /**
  * Reads big-endian fields from a buffer, checking each read against the bytes that remain and naming

@@ -1,51 +1,86 @@
 package parley.transport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import parley.raft.RaftMessage;
 
 /**
- * Mutual TLS with one self-signed certificate that both nodes present and trust. Hostname
- * verification is off: nodes are named by id, and the handshake's identity check runs on top of TLS.
+ * Mutual TLS with one self-signed certificate (made by openssl, naming 127.0.0.1) that both nodes
+ * present and trust; the dialer checks the name as well. The handshake's identity check runs on top.
  */
-@Timeout(value = 15, unit = TimeUnit.SECONDS)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PeerTlsTest {
     @Test
-    @SuppressWarnings("deprecation") // SelfSignedCertificate: its successor lives in netty-pkitesting, not a dependency here
-    void peersTalkOverMutualTlsAndAPlaintextDialerIsTurnedAway() throws Exception {
-        SelfSignedCertificate certificate = new SelfSignedCertificate("localhost");
-        try {
-            SslContext server = SslContextBuilder.forServer(certificate.key(), certificate.cert())
-                    .trustManager(certificate.cert()).clientAuth(ClientAuth.REQUIRE).build();
-            SslContext client = SslContextBuilder.forClient().keyManager(certificate.key(), certificate.cert())
-                    .trustManager(certificate.cert()).endpointIdentificationAlgorithm(null).build();
-            PeerTls tls = new PeerTls(server, client);
-            try (TestNode a = new TestNode(1, TestNode.CLUSTER, 0, cfg -> cfg, tls);
-                 TestNode b = new TestNode(2, TestNode.CLUSTER, 0, cfg -> cfg, tls)) {
-                a.transport.start();
-                b.transport.start();
-                TestNode.mesh(a, b);
-                RaftMessage append = SampleMessages.oneOfEach().get(4);
-                a.send(2, append);
-                Structural.assertSame(append, b.take().message());
-                b.send(1, new RaftMessage.TimeoutNow(3));
-                Structural.assertSame(new RaftMessage.TimeoutNow(3), a.take().message());
+    void peersTalkOverMutualTlsAndAPlaintextDialerIsTurnedAway(@TempDir Path dir) throws Exception {
+        PeerTls tls = tlsWithCertificateFor(dir, "127.0.0.1");
+        try (TestNode a = new TestNode(1, TestNode.CLUSTER, 0, cfg -> cfg, tls);
+             TestNode b = new TestNode(2, TestNode.CLUSTER, 0, cfg -> cfg, tls)) {
+            a.transport.start();
+            b.transport.start();
+            TestNode.mesh(a, b);
+            RaftMessage append = SampleMessages.oneOfEach().get(4);
+            a.send(2, append);
+            Structural.assertSame(append, b.take().message());
+            b.send(1, new RaftMessage.TimeoutNow(3));
+            Structural.assertSame(new RaftMessage.TimeoutNow(3), a.take().message());
 
-                try (RawPeer plaintext = RawPeer.dial(a.address())) {
-                    plaintext.sendHello(TestNode.CLUSTER, 2, 1);
-                    assertTrue(plaintext.closedByOtherEnd(), "a TLS listener should hang up on plaintext");
-                }
-                a.assertInboxEmpty();
+            try (RawPeer plaintext = RawPeer.dial(a.address())) {
+                plaintext.sendHello(TestNode.CLUSTER, 2, 1);
+                assertTrue(plaintext.closedByOtherEnd(), "a TLS listener should hang up on plaintext");
             }
-        } finally {
-            certificate.delete();
+            a.assertInboxEmpty();
+        }
+    }
+
+    @Test
+    void aDialerRefusesACertificateThatDoesNotNameTheAddressItDialed(@TempDir Path dir) throws Exception {
+        PeerTls tls = tlsWithCertificateFor(dir, "127.0.0.2"); // trusted, but the peers listen on 127.0.0.1
+        try (TestNode a = new TestNode(1, TestNode.CLUSTER, 0, cfg -> cfg, tls);
+             TestNode b = new TestNode(2, TestNode.CLUSTER, 0, cfg -> cfg, tls)) {
+            a.transport.start();
+            b.transport.start();
+            a.transport.addPeer(2, b.address());
+            a.send(2, new RaftMessage.TimeoutNow(3));
+            Thread.sleep(1_000);
+            assertFalse(a.transport.peerStatus(2).orElseThrow().connected(), "node 1 should not connect to a misnamed peer");
+            b.assertInboxEmpty();
+        }
+    }
+
+    /** Mutual TLS where both ends present, and trust, one self-signed certificate naming {@code ip}. */
+    private static PeerTls tlsWithCertificateFor(Path dir, String ip) throws Exception {
+        File cert = dir.resolve("cert.pem").toFile();
+        File key = dir.resolve("key.pem").toFile();
+        assumeTrue(openssl(dir, "version") == 0, "openssl is not installed");
+        assertEquals(0, openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=" + ip,
+                "-addext", "subjectAltName=IP:" + ip, "-keyout", key.toString(), "-out", cert.toString()), "openssl made a certificate");
+        SslContext server = SslContextBuilder.forServer(cert, key).trustManager(cert).clientAuth(ClientAuth.REQUIRE).build();
+        SslContext client = SslContextBuilder.forClient().keyManager(cert, key).trustManager(cert).build();
+        return new PeerTls(server, client);
+    }
+
+    private static int openssl(Path dir, String... args) throws InterruptedException {
+        String[] command = new String[args.length + 1];
+        command[0] = "openssl";
+        System.arraycopy(args, 0, command, 1, args.length);
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("openssl.out").toFile()).start();
+            return p.waitFor(20, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } catch (IOException notInstalled) {
+            return -1;
         }
     }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static parley.transport.TestNode.CLUSTER;
 import static parley.transport.TestNode.await;
 
-import io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
