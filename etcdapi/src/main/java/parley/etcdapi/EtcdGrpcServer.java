@@ -111,6 +111,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
     public synchronized void stop() {
         if (server == null) {
             timer.shutdownNow();
+            replies.close();
             return;
         }
         server.shutdown();
@@ -126,6 +127,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             timer.shutdownNow();
+            replies.close();
         }
     }
 

@@ -5,7 +5,6 @@ import io.etcd.jetcd.api.ResponseHeader;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import parley.kv.KvResult;
@@ -18,10 +17,12 @@ import parley.kv.KvResult;
 final class Replies {
     private final EtcdBackend backend;
     private final EtcdApiConfig config;
+    private final RequestDeadlines deadlines;
 
     Replies(EtcdBackend backend, EtcdApiConfig config) {
         this.backend = backend;
         this.config = config;
+        this.deadlines = new RequestDeadlines("parley-etcdapi-deadlines", config.requestTimeoutMs());
     }
 
     EtcdBackend backend() {
@@ -89,7 +90,12 @@ final class Replies {
 
     /** {@code future}, failing with a timeout once the request timeout has passed. */
     <V> CompletableFuture<V> bounded(CompletableFuture<V> future) {
-        return future.orTimeout(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        return deadlines.bound(future);
+    }
+
+    /** Stops the deadline sweeper; requests still waiting then fail only through the backend. */
+    void close() {
+        deadlines.close();
     }
 
     private interface ResponseSupplier<T> {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import parley.etcdapi.EtcdErrors;
+import parley.etcdapi.RequestDeadlines;
 import parley.kv.KvCodec;
 import parley.kv.KvCommand;
 import parley.kv.KvResult;

@@ -10,6 +10,7 @@ import parley.etcdapi.ClusterHeader;
 import parley.etcdapi.EtcdBackend;
 import parley.etcdapi.EtcdBackendException;
 import parley.etcdapi.MemberInfo;
+import parley.etcdapi.RequestDeadlines;
 import parley.etcdapi.StatusInfo;
 import parley.etcdapi.WatchHandle;
 import parley.etcdapi.WatchSink;

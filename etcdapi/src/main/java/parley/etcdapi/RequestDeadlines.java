@@ -1,4 +1,4 @@
-package parley.server;
+package parley.etcdapi;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,8 +15,8 @@ import java.util.concurrent.TimeoutException;
  * cancels) a task per request on a shared timer thread and wakes it each time: measurable at tens of
  * thousands of requests per second. A request fails at most one sweep interval late.
  */
-final class RequestDeadlines implements AutoCloseable {
-    static final long SWEEP_INTERVAL_MS = 50;
+public final class RequestDeadlines implements AutoCloseable {
+    public static final long SWEEP_INTERVAL_MS = 50;
 
     private record Entry(long deadlineNs, CompletableFuture<?> future) {}
 
@@ -24,7 +24,7 @@ final class RequestDeadlines implements AutoCloseable {
     private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService sweeper;
 
-    RequestDeadlines(String name, long timeoutMs) {
+    public RequestDeadlines(String name, long timeoutMs) {
         this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, name);
@@ -35,7 +35,7 @@ final class RequestDeadlines implements AutoCloseable {
     }
 
     /** {@code future}, failed with a {@link TimeoutException} if it is not done within the timeout. */
-    <T> CompletableFuture<T> bound(CompletableFuture<T> future) {
+    public <T> CompletableFuture<T> bound(CompletableFuture<T> future) {
         if (!future.isDone()) queue.add(new Entry(System.nanoTime() + timeoutNs, future));
         return future;
     }

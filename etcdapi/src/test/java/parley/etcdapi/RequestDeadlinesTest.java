@@ -1,4 +1,4 @@
-package parley.server;
+package parley.etcdapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
