@@ -1,6 +1,7 @@
 package parley.cli;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,11 +109,29 @@ final class DevCommand implements Callable<Integer> {
 
     private static Process spawn(int node, Path config, Path dir) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "parley.cli.Main", "server", "--config", config.toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g"));
+        command.addAll(inheritedJvmFlags());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                "parley.cli.Main", "server", "--config", config.toString()));
         Path log = dir.resolve("n" + node + ".log");
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /**
+     * This JVM's flags, for the nodes: they run as {@code ./parley server} would (the launcher's collector,
+     * stack size, native and Unsafe access, PARLEY_JAVA_OPTS), minus what must not be shared (heap size,
+     * agents and debuggers, flight recordings that would write to one file).
+     */
+    static List<String> inheritedJvmFlags() {
+        List<String> flags = new ArrayList<>();
+        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            boolean unshareable = flag.startsWith("-Xmx") || flag.startsWith("-Xms") || flag.startsWith("-agentlib")
+                    || flag.startsWith("-agentpath") || flag.startsWith("-javaagent") || flag.startsWith("-XX:StartFlightRecording")
+                    || flag.startsWith("-XX:FlightRecorderOptions") || flag.startsWith("-Xdebug") || flag.startsWith("-Xrunjdwp");
+            if (!unshareable) flags.add(flag);
+        }
+        return flags;
     }
 
     private boolean awaitHealthy(List<Process> processes) throws InterruptedException {
