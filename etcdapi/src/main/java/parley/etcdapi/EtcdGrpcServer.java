@@ -25,6 +25,8 @@ public final class EtcdGrpcServer implements AutoCloseable {
     private static final long FORCED_STOP_WAIT_MS = 1_000;
     /** etcd's server-side keepalive policy: clients may ping every 5 s, with or without calls. */
     private static final long CLIENT_PING_INTERVAL_MS_MIN = 5_000;
+    /** HTTP/2 flow-control window per stream and connection. */
+    private static final int FLOW_CONTROL_WINDOW_BYTES = 1 << 20;
 
     private final EtcdApiConfig config;
     private final Replies replies;
@@ -82,6 +84,9 @@ public final class EtcdGrpcServer implements AutoCloseable {
         }
         server = builder
                 .directExecutor()
+                // A fixed HTTP/2 window (gRPC's default size) instead of the automatic one, whose bandwidth
+                // probing sends a PING with most requests that carry a body: a frame each way per request.
+                .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
                 .maxInboundMessageSize(config.grpcInboundMessageBytesMax())
                 .permitKeepAliveTime(CLIENT_PING_INTERVAL_MS_MIN, TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true)
