@@ -133,16 +133,17 @@ public final class ServerNode implements AutoCloseable {
         node.start();
         membership.start();
         transport.start();
-        HttpObservability http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics,
-                node::status, node::revision);
-        http.statusField("membership", () -> HttpObservability.membershipJson(membership.view()));
-        http.addHandler("/state-hash", new StateHashPage(node));
-        if (faults != null) http.addHandler("/fault/", faults::handle);
         RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), () -> storage.stats().bytesAppended(),
                 forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
         grpc.start(config.clientListen().host(), config.clientListen().port(), clientCredentials(config.clientTls()),
                 loop.ioGroup(), NettyIo.serverSocketChannel(loop.ioGroup()));
+        // HTTP last: once /health answers, the client API already listens (parley dev and scripts wait on /health).
+        HttpObservability http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics,
+                node::status, node::revision);
+        http.statusField("membership", () -> HttpObservability.membershipJson(membership.view()));
+        http.addHandler("/state-hash", new StateHashPage(node));
+        if (faults != null) http.addHandler("/fault/", faults::handle);
         ServerNode server = new ServerNode(config, loop, storage, transport, node, metrics, http, grpc, membership, faults);
         server.closeAlso(backend::close, forwarder::close);
         return server;
