@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -149,9 +150,12 @@ final class BenchKvCommand implements Callable<Integer> {
 
             if (wl != Workload.PUT && !noPreload) {
                 long t0 = System.nanoTime();
-                long failed = preload(stubs, keyBytes, value, Math.min(64, Math.max(clients, 8)));
+                AtomicReference<Throwable> firstError = new AtomicReference<>();
+                long failed = preload(stubs, keyBytes, value, Math.min(64, Math.max(clients, 8)), firstError);
                 if (failed > 0) {
-                    throw new UserError("preload failed: " + failed + " of " + keys + " puts did not succeed; is the cluster up at " + endpoints + "?");
+                    Throwable error = firstError.get();
+                    throw new UserError("preload failed: " + failed + " of " + keys + " puts did not succeed"
+                            + (error == null ? "" : " (first: " + describe(error) + ")") + "; is the cluster up at " + endpoints + "?");
                 }
                 out.printf(Locale.ROOT, "preloaded %d keys in %.1f s%n", keys, (System.nanoTime() - t0) / 1e9);
             }
@@ -178,6 +182,15 @@ final class BenchKvCommand implements Callable<Integer> {
             for (ManagedChannel ch : channels) ch.awaitTermination(2, TimeUnit.SECONDS);
             timer.shutdownNow();
         }
+    }
+
+    /** A gRPC failure in one line: status code, description, and the innermost cause's message. */
+    private static String describe(Throwable error) {
+        Status status = Status.fromThrowable(error);
+        Throwable root = error;
+        while (root.getCause() != null) root = root.getCause();
+        String text = status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
+        return root == error || root.getMessage() == null ? text : text + " (" + root.getMessage() + ")";
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {
@@ -215,7 +228,8 @@ final class BenchKvCommand implements Callable<Integer> {
     }
 
     /** Puts every key once, {@code parallel} at a time; returns how many failed. */
-    private long preload(List<KVGrpc.KVStub> stubs, ByteString[] keyBytes, ByteString value, int parallel) throws InterruptedException {
+    private long preload(List<KVGrpc.KVStub> stubs, ByteString[] keyBytes, ByteString value, int parallel,
+                         AtomicReference<Throwable> firstError) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         AtomicLong failed = new AtomicLong();
         CountDownLatch done = new CountDownLatch(parallel);
@@ -232,6 +246,7 @@ final class BenchKvCommand implements Callable<Integer> {
                             .put(PutRequest.newBuilder().setKey(keyBytes[i]).setValue(value).build(), new StreamObserver<>() {
                                 @Override public void onNext(PutResponse r) { }
                                 @Override public void onError(Throwable t) {
+                                    firstError.compareAndSet(null, t);
                                     failed.incrementAndGet();
                                     done.countDown(); // this preload worker stops; the caller reports the failure
                                 }
