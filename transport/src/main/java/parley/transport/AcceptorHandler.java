@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.handler.codec.TooLongFrameException;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The accepting end of one connection. First it checks the dialer's HELLO against the peer table and
@@ -70,7 +72,9 @@ final class AcceptorHandler<M> extends ChannelInboundHandlerAdapter {
             return;
         }
         handshakeTimeout.cancel(false);
-        String refusal = context.identity().refusalOf(hello);
+        String identityRefusal = context.identity().refusalOf(hello);
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        String refusal = identityRefusal != null || tls == null ? identityRefusal : certificateProblem(tls, hello.senderNodeId());
         if (refusal != null) {
             closing = true;
             context.counters().onHandshakeRefused();
@@ -85,6 +89,14 @@ final class AcceptorHandler<M> extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(FrameCodec.hello(ctx.alloc(), context.identity().helloTo(peerId)));
         LOG.log(Level.DEBUG, () -> "node " + context.nodeId() + ": accepted node " + peerId + " from "
                 + ctx.channel().remoteAddress());
+    }
+
+    private String certificateProblem(SslHandler tls, long senderNodeId) {
+        try {
+            return context.identity().certificateProblem(senderNodeId, tls.engine().getSession().getPeerCertificates());
+        } catch (SSLPeerUnverifiedException noCertificate) {
+            return "node " + senderNodeId + " presented no certificate";
+        }
     }
 
     private void onBatch(ChannelHandlerContext ctx, ByteBuf body) {

@@ -70,7 +70,10 @@ public final class PeerTransport<M> implements AutoCloseable {
         this.config = config;
         this.tls = tls;
         TransportCounters counters = new TransportCounters();
-        IdentityCheck identity = new IdentityCheck(config.nodeId(), config.clusterId(), codec.version(), peers::containsKey);
+        IdentityCheck identity = new IdentityCheck(config.nodeId(), config.clusterId(), codec.version(), peers::containsKey, id -> {
+            OutboundPeer<M> peer = peers.get(id);
+            return peer == null ? null : peer.address();
+        });
         this.context = new TransportContext<>(config, codec, counters, identity, new InboundConnections(config.nodeId()),
                 deliveryExecutor, receiver);
         this.ownsGroup = ioGroup == null;

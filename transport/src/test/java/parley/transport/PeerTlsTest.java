@@ -60,6 +60,44 @@ class PeerTlsTest {
         }
     }
 
+    @Test
+    void anAcceptorRefusesAMemberWhoseCertificateNamesAnotherHost(@TempDir Path dir) throws Exception {
+        assumeTrue(openssl(dir, "version") == 0, "openssl is not installed");
+        assertEquals(0, openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=parley test CA",
+                "-keyout", dir.resolve("ca.key").toString(), "-out", dir.resolve("ca.pem").toString()), "openssl made a CA");
+        File ca = dir.resolve("ca.pem").toFile();
+        PeerTls rightName = tlsSignedBy(dir, ca, "right", "127.0.0.1");
+        PeerTls wrongName = tlsSignedBy(dir, ca, "wrong", "127.0.0.2"); // trusted, but node 1 is configured at 127.0.0.1
+        try (TestNode a = new TestNode(1, TestNode.CLUSTER, 0, cfg -> cfg, wrongName);
+             TestNode b = new TestNode(2, TestNode.CLUSTER, 0, cfg -> cfg, rightName)) {
+            a.transport.start();
+            b.transport.start();
+            a.transport.addPeer(2, b.address());
+            b.transport.addPeer(1, a.address());
+            a.send(2, new RaftMessage.TimeoutNow(3));
+            TestNode.await("node 2 refuses node 1's handshake", () -> b.transport.counters().handshakesRefused() > 0);
+            b.assertInboxEmpty();
+            assertFalse(a.transport.peerStatus(2).orElseThrow().connected(), "node 1 should not be connected to node 2");
+        }
+    }
+
+    /** Mutual TLS with a key and certificate for {@code ip} signed by the CA in {@code dir}, trusting that CA. */
+    private static PeerTls tlsSignedBy(Path dir, File ca, String name, String ip) throws Exception {
+        String key = dir.resolve(name + ".key").toString();
+        String csr = dir.resolve(name + ".csr").toString();
+        String cert = dir.resolve(name + ".pem").toString();
+        Path ext = dir.resolve(name + ".ext");
+        java.nio.file.Files.writeString(ext, "subjectAltName=IP:" + ip + "\n");
+        assertEquals(0, openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + ip, "-keyout", key, "-out", csr));
+        assertEquals(0, openssl(dir, "x509", "-req", "-in", csr, "-CA", ca.toString(), "-CAkey", dir.resolve("ca.key").toString(),
+                "-CAcreateserial", "-days", "1", "-extfile", ext.toString(), "-out", cert), "openssl signed " + name);
+        File certFile = new File(cert);
+        File keyFile = new File(key);
+        SslContext server = SslContextBuilder.forServer(certFile, keyFile).trustManager(ca).clientAuth(ClientAuth.REQUIRE).build();
+        SslContext client = SslContextBuilder.forClient().keyManager(certFile, keyFile).trustManager(ca).build();
+        return new PeerTls(server, client);
+    }
+
     /** Mutual TLS where both ends present, and trust, one self-signed certificate naming {@code ip}. */
     private static PeerTls tlsWithCertificateFor(Path dir, String ip) throws Exception {
         File cert = dir.resolve("cert.pem").toFile();
