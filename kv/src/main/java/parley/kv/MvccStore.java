@@ -56,6 +56,10 @@ public final class MvccStore {
     private RevisionLog history = new RevisionLog();
     private long revision = REVISION_INITIAL;
     private long compactRevision = 0;
+    /** Key and value bytes of every retained change (live versions, history and tombstones). */
+    private long storedBytes;
+    /** Key and value bytes of the live versions only. */
+    private long liveBytes;
     private Listener listener = NO_LISTENER;
 
     private boolean writing;
@@ -85,6 +89,33 @@ public final class MvccStore {
             }
         }
         return count;
+    }
+
+    /**
+     * Key and value bytes of every retained change: what the store holds in memory and writes into
+     * each snapshot, before per-object overhead. Quotas and byte-based compaction read it.
+     */
+    public long storedBytes() {
+        return storedBytes;
+    }
+
+    /**
+     * The revision a compaction would have to reach to drop the oldest changes holding at least
+     * {@code bytes} key and value bytes (at most the current revision). Versions still live survive any
+     * compaction, so it may free less; a caller checks again afterwards.
+     */
+    public long revisionAfterOldest(long bytes) {
+        long counted = 0;
+        for (Mutation change : history.all()) {
+            counted += bytesOf(change);
+            if (counted >= bytes) return Math.min(revision, Math.max(compactRevision + 1, change.revision().main() + 1));
+        }
+        return revision;
+    }
+
+    /** Key and value bytes of the live versions: what no compaction can free. */
+    public long liveBytes() {
+        return liveBytes;
     }
 
     /** The number of stored changes, live or historical; the size that compaction bounds. */
@@ -195,6 +226,8 @@ public final class MvccStore {
         Mutation mutation = new Mutation(new Revision(revision + 1, writeEvents.size()), type, kv);
         keyHistory.append(mutation);
         history.append(mutation);
+        storedBytes += bytesOf(mutation);
+        liveBytes += (type == Event.Type.PUT ? bytesOf(kv) : 0) - (previous == null ? 0 : bytesOf(previous));
         writeEvents.add(new Event(type, kv, previous));
     }
 
@@ -233,7 +266,16 @@ public final class MvccStore {
             }
         }
         history.removeAll(dropped);
+        for (Mutation gone : dropped) storedBytes -= bytesOf(gone);
         compactRevision = newCompactRevision;
+    }
+
+    private static long bytesOf(Mutation mutation) {
+        return bytesOf(mutation.kv());
+    }
+
+    private static long bytesOf(KeyValue kv) {
+        return kv.key().length() + kv.value().length();
     }
 
     /** The stored changes with main revision in {@code [fromRevision, toRevision]}, in order. */
@@ -284,6 +326,13 @@ public final class MvccStore {
         keys = newKeys;
         byKey = newByKey;
         history = newHistory;
+        storedBytes = 0;
+        for (Mutation change : changes) storedBytes += bytesOf(change);
+        liveBytes = 0;
+        for (KeyHistory key : newKeys.values()) {
+            KeyValue live = key.live();
+            if (live != null) liveBytes += bytesOf(live);
+        }
         revision = newRevision;
         compactRevision = newCompactRevision;
         listener.onReset();

@@ -70,6 +70,48 @@ class KvPropertiesTest {
     }
 
     @Property(tries = 200, edgeCases = EdgeCasesMode.MIXIN)
+    void storedAndLiveBytesMatchWhatTheStoreHoldsThroughCompactionsAndRestores(@ForAll("histories") List<KvCommand> commands) {
+        KvStateMachine kv = new KvStateMachine();
+        long index = 0;
+        for (KvCommand command : commands) {
+            kv.apply(++index, KvCodec.encodeCommand(command));
+            assertBytesRecounted(kv.store(), "after " + command);
+        }
+        KvStateMachine restored = new KvStateMachine();
+        restored.restore(kv.snapshot());
+        assertBytesRecounted(restored.store(), "after a restore");
+        assertEquals(kv.store().storedBytes(), restored.store().storedBytes());
+    }
+
+    @Property(tries = 100, edgeCases = EdgeCasesMode.MIXIN)
+    void compactingToTheRevisionAfterTheOldestBytesFreesThem(@ForAll("histories") List<KvCommand> commands,
+            @ForAll @IntRange(min = 1, max = 400) int bytesToFree) {
+        KvStateMachine kv = new KvStateMachine();
+        long index = 0;
+        for (KvCommand command : commands) kv.apply(++index, KvCodec.encodeCommand(command));
+        MvccStore store = kv.store();
+        long history = store.storedBytes() - store.liveBytes();
+        long target = store.revisionAfterOldest(bytesToFree);
+        assertTrue(target <= store.revision(), "within the store's revisions");
+        if (store.revision() > store.compactRevision()) assertTrue(target > store.compactRevision(), "always past the last compaction");
+        if (target > store.compactRevision()) {
+            kv.apply(++index, KvCodec.encodeCommand(new KvCommand.Compact(target)));
+            long after = store.storedBytes() - store.liveBytes();
+            assertTrue(after <= history, "compaction never adds history: " + history + " -> " + after);
+            assertBytesRecounted(store, "after the compaction");
+        }
+    }
+
+    private static void assertBytesRecounted(MvccStore store, String when) {
+        long stored = 0;
+        for (Mutation change : store.allChanges()) stored += change.kv().key().length() + change.kv().value().length();
+        long live = 0;
+        for (KeyValue kv : store.liveValues()) live += kv.key().length() + kv.value().length();
+        assertEquals(stored, store.storedBytes(), "stored bytes " + when);
+        assertEquals(live, store.liveBytes(), "live bytes " + when);
+    }
+
+    @Property(tries = 200, edgeCases = EdgeCasesMode.MIXIN)
     void rangesAgreeWithAReferenceModel(@ForAll("modelHistories") List<KvCommand> commands) {
         Kv kv = new Kv();
         ReferenceModel model = new ReferenceModel();

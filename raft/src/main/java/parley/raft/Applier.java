@@ -6,7 +6,8 @@ import parley.core.Check;
 /**
  * Applies committed entries to the state machine in log order, through the client session table
  * (a retried command is answered from the cache, not applied twice), and takes snapshots of both
- * (compacting the log) every {@code snapshotThresholdEntries}.
+ * (compacting the log) every {@code snapshotThresholdEntries} or {@code snapshotThresholdBytes} of
+ * entries, whichever comes first.
  */
 final class Applier {
     private final RaftConfig config;
@@ -14,6 +15,10 @@ final class Applier {
     private final StateMachine stateMachine;
     private final RaftListener listener;
     private SessionTable sessions;
+    /** Bytes of the entries applied since the last snapshot taken or restored (local policy, not state). */
+    private long appliedBytesSinceSnapshot;
+    /** Size of the last snapshot taken or restored. */
+    private long lastSnapshotBytes;
 
     Applier(RaftConfig config, RaftLog log, StateMachine stateMachine, RaftListener listener) {
         this.config = config;
@@ -30,6 +35,7 @@ final class Applier {
             long index = log.appliedIndex() + 1;
             LogEntry e = log.entry(index);
             if (e.kind() == LogEntry.Kind.COMMAND) applyCommand(e);
+            appliedBytesSinceSnapshot += e.data().length;
             log.appliedTo(index);
             if (onEachApplied != null) onEachApplied.accept(index);
         }
@@ -61,14 +67,24 @@ final class Applier {
     /** Snapshots the state machine and sessions at the applied index once enough has been applied since the last one. */
     void maybeTakeSnapshot() {
         long applied = log.appliedIndex();
-        if (applied - log.snapshotIndex() <= config.snapshotThresholdEntries()) return;
+        // The byte bound grows with the state: a snapshot costs as much as the state is large, so one
+        // follows at least as many bytes of log as the last snapshot held (amortized, and the log since
+        // the last snapshot never outgrows the bound or the state).
+        long bytesBound = Math.max(config.snapshotThresholdBytes(), lastSnapshotBytes);
+        if (applied - log.snapshotIndex() <= config.snapshotThresholdEntries()
+                && appliedBytesSinceSnapshot <= bytesBound) return;
+        if (applied == log.snapshotIndex()) return;
+        appliedBytesSinceSnapshot = 0;
         byte[] data = SnapshotCodec.encode(sessions.encode(), stateMachine.snapshot());
+        lastSnapshotBytes = data.length;
         log.compact(new Snapshot(applied, log.term(applied), log.configAt(applied), data));
         Check.that(log.snapshotIndex() == applied, "snapshot not taken at the applied index");
     }
 
     /** Replaces the state machine and session table with a snapshot's. */
     void restore(byte[] snapshotData) {
+        appliedBytesSinceSnapshot = 0;
+        lastSnapshotBytes = snapshotData.length;
         SnapshotCodec.Parts parts = SnapshotCodec.decode(snapshotData);
         sessions = SessionTable.decode(parts.sessions(), config.maxSessions());
         stateMachine.restore(parts.stateMachine());

@@ -19,6 +19,9 @@ package parley.raft;
  * @param maxInflightAppends        pipelining window: unacknowledged appends per follower
  * @param snapshotThresholdEntries  take a snapshot (and compact the log) when more than this many
  *                                  entries have been applied since the last one
+ * @param snapshotThresholdBytes    ... or when the entries applied since the last one hold more than
+ *                                  this many bytes: the log since the last snapshot stays in memory,
+ *                                  so large values need a byte bound as well as a count
  * @param snapshotChunkBytes        size of one snapshot chunk sent to a lagging follower
  * @param snapshotChunkTimeoutMs    resend an unacknowledged snapshot chunk after this long
  * @param leaseReads                serve reads without a confirmation round while the leader lease holds
@@ -39,6 +42,7 @@ public record RaftConfig(
         long maxAppendBytes,
         int maxInflightAppends,
         long snapshotThresholdEntries,
+        long snapshotThresholdBytes,
         int snapshotChunkBytes,
         long snapshotChunkTimeoutMs,
         boolean leaseReads,
@@ -59,6 +63,7 @@ public record RaftConfig(
         require(maxAppendBytes >= 64, "maxAppendBytes must be at least 64");
         require(maxInflightAppends > 0, "maxInflightAppends must be positive");
         require(snapshotThresholdEntries > 0, "snapshotThresholdEntries must be positive");
+        require(snapshotThresholdBytes > 0, "snapshotThresholdBytes must be positive");
         require(snapshotChunkBytes > 0, "snapshotChunkBytes must be positive");
         require(snapshotChunkTimeoutMs > 0, "snapshotChunkTimeoutMs must be positive");
         require(!leaseReads || checkQuorum, "leaseReads requires checkQuorum (voters must refuse campaigns during a lease)");
@@ -100,6 +105,7 @@ public record RaftConfig(
         b.maxAppendBytes = maxAppendBytes;
         b.maxInflightAppends = maxInflightAppends;
         b.snapshotThresholdEntries = snapshotThresholdEntries;
+        b.snapshotThresholdBytes = snapshotThresholdBytes;
         b.snapshotChunkBytes = snapshotChunkBytes;
         b.snapshotChunkTimeoutMs = snapshotChunkTimeoutMs;
         b.leaseReads = leaseReads;
@@ -126,6 +132,7 @@ public record RaftConfig(
         private long maxAppendBytes = 1 << 20;
         private int maxInflightAppends = 8;
         private long snapshotThresholdEntries = 10_000;
+        private long snapshotThresholdBytes = 64L << 20;
         private int snapshotChunkBytes = 256 * 1024;
         private long snapshotChunkTimeoutMs = 500;
         private boolean leaseReads = false;
@@ -145,6 +152,7 @@ public record RaftConfig(
         public Builder maxAppendBytes(long v) { maxAppendBytes = v; return this; }
         public Builder maxInflightAppends(int v) { maxInflightAppends = v; return this; }
         public Builder snapshotThresholdEntries(long v) { snapshotThresholdEntries = v; return this; }
+        public Builder snapshotThresholdBytes(long v) { snapshotThresholdBytes = v; return this; }
         public Builder snapshotChunkBytes(int v) { snapshotChunkBytes = v; return this; }
         public Builder snapshotChunkTimeoutMs(long v) { snapshotChunkTimeoutMs = v; return this; }
         public Builder leaseReads(boolean v) { leaseReads = v; return this; }
@@ -157,7 +165,7 @@ public record RaftConfig(
         public RaftConfig build() {
             return new RaftConfig(electionTimeoutMsMin, electionTimeoutMsMax, heartbeatIntervalMs, preVote, checkQuorum,
                     maxEntriesPerAppend, maxAppendBytes, maxInflightAppends, snapshotThresholdEntries,
-                    snapshotChunkBytes, snapshotChunkTimeoutMs, leaseReads, maxClockDriftPpm, leaseFraction,
+                    snapshotThresholdBytes, snapshotChunkBytes, snapshotChunkTimeoutMs, leaseReads, maxClockDriftPpm, leaseFraction,
                     maxPendingProposals, maxPendingReads, maxSessions);
         }
     }

@@ -29,6 +29,7 @@ class SafetyPropertyTest {
                 .maxEntriesPerAppend(1 + r.nextInt(4))
                 .maxInflightAppends(1 + r.nextInt(4))
                 .snapshotThresholdEntries(4 + r.nextInt(20))
+                .snapshotThresholdBytes(r.nextInt(2) == 0 ? 64L << 20 : 16 + r.nextInt(256)) // half by bytes
                 .snapshotChunkBytes(16 + r.nextInt(64))
                 .build();
     }

@@ -25,6 +25,22 @@ class SnapshotTest {
     }
 
     @Test
+    void largeEntriesTriggerASnapshotLongBeforeTheEntryCount() {
+        RaftConfig byBytes = RaftConfig.builder().snapshotThresholdEntries(1_000).snapshotThresholdBytes(4_000).build();
+        Cluster c = Cluster.of(3, byBytes);
+        c.elect(1);
+        String large = "x".repeat(1_000);
+        for (int i = 0; i < 12; i++) c.propose(1, large + i);
+        c.deliverAll();
+        c.runMs(200);
+        RaftLog log = c.node(1).log;
+        assertTrue(log.snapshotIndex() > 0, "a snapshot after about 4,000 bytes of entries, not 1,000 entries");
+        assertTrue(log.appliedIndex() - log.snapshotIndex() <= 5, "at most about 4 entries of 1 KB since the last one: "
+                + (log.appliedIndex() - log.snapshotIndex()));
+        assertEquals(c.applied(1), c.applied(2), "replicas still agree");
+    }
+
+    @Test
     void laggingFollowerReceivesTheSnapshotInChunks() {
         Cluster c = Cluster.of(3, SMALL);
         c.recordSends = true;
