@@ -57,7 +57,30 @@ public final class RaftBackend implements EtcdBackend {
             // The log cannot make anything durable: refuse rather than accept writes we could never acknowledge.
             return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.NO_SPACE, diskFailure));
         }
+        String overQuota = quotaProblem(command);
+        if (overQuota != null) {
+            return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.NO_SPACE, overQuota));
+        }
         return timed(command, translate(viaLeader(() -> node.write(command), leader -> forwarder.write(leader, command))));
+    }
+
+    /**
+     * Why {@code command} would take the store past its quota, or null. As etcd does, only what adds
+     * data is refused (puts, transactions, lease grants); deletes and compactions, which free space,
+     * always pass, and the leader compacts history once it grows past a quarter of the quota. Every
+     * replica holds the same data, so each node checks its own copy.
+     */
+    private String quotaProblem(KvCommand command) {
+        long quota = config.quotaBackendBytes();
+        long stored = node.storedBytes();
+        long adding = switch (command) {
+            case KvCommand.Put put -> put.key().length() + put.value().length();
+            case KvCommand.Txn txn -> 0;
+            case KvCommand.LeaseGrant grant -> 0;
+            default -> -1;
+        };
+        if (adding < 0 || stored + adding <= quota) return null;
+        return "the store holds " + stored + " bytes of keys and values, the quota is " + quota + " (quota-backend-bytes)";
     }
 
     @Override

@@ -60,7 +60,9 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
     private volatile NodeMetrics metrics;
     private long lastKnownLeader = -1;
     private volatile long revision;
+    private volatile long storedBytes;
     private volatile long historyRetentionRevisions;
+    private volatile long historyRetentionBytes;
 
     private record PendingRead(KvCommand command, CompletableFuture<KvResult> future) {}
 
@@ -183,9 +185,22 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
      * grow both without end.
      */
     private void proposeCompactionIfDue() {
-        if (historyRetentionRevisions <= 0) return;
-        long target = kv.revision() - historyRetentionRevisions;
-        if (target - kv.compactRevision() < Math.max(1, historyRetentionRevisions / 10)) return;
+        long target = 0;
+        if (historyRetentionRevisions > 0) {
+            long byCount = kv.revision() - historyRetentionRevisions;
+            if (byCount - kv.compactRevision() >= Math.max(1, historyRetentionRevisions / 10)) target = byCount;
+        }
+        // Large values fill memory long before the revision count is reached: past the byte bound, drop
+        // the oldest changes until the history is back to half the bound (checked again until it is).
+        // Versions live at the target survive that, so history twice over the bound (say, after a large
+        // delete) is compacted to the current revision at once.
+        long historyBytes = kv.store().storedBytes() - kv.store().liveBytes();
+        if (historyRetentionBytes > 0 && historyBytes > 2 * historyRetentionBytes) {
+            target = kv.revision();
+        } else if (historyRetentionBytes > 0 && historyBytes > historyRetentionBytes) {
+            target = Math.max(target, kv.store().revisionAfterOldest(historyBytes - historyRetentionBytes / 2));
+        }
+        if (target <= kv.compactRevision() || target > kv.revision()) return;
         raft.propose(sessionId, sequenceNext++, KvCodec.encodeCommand(new KvCommand.Compact(target)));
     }
 
@@ -301,8 +316,16 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
                 leaseClock.keepAlive(keepAlive.id(), env.nowNs());
             }
         }
+        // Large values can outrun the lease timer's check: look again after writes, at most every 100 ms.
+        if (raft.isLeader() && env.nowNs() - byteCompactionCheckedNs > BYTE_COMPACTION_CHECK_NS) {
+            byteCompactionCheckedNs = env.nowNs();
+            proposeCompactionIfDue();
+        }
         afterEvent();
     }
+
+    private static final long BYTE_COMPACTION_CHECK_NS = 100_000_000L;
+    private long byteCompactionCheckedNs;
 
     /** A read: linearizable (ReadIndex) unless {@code serializable}, which answers from local state. */
     public CompletableFuture<KvResult> read(KvCommand command, boolean serializable) {
@@ -389,6 +412,19 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
     /** Revisions of history to keep before the leader compacts (0: never); set before {@link #start()}. */
     public void historyRetentionRevisions(long revisions) {
         this.historyRetentionRevisions = revisions;
+    }
+
+    /**
+     * Bytes of superseded history (keys and values no longer live) above which the leader compacts
+     * the older half of it, whatever the revision count (0: no byte bound); set before {@link #start()}.
+     */
+    public void historyRetentionBytes(long bytes) {
+        this.historyRetentionBytes = bytes;
+    }
+
+    /** Key and value bytes the store holds, live and history, as of the last event (safe from any thread). */
+    public long storedBytes() {
+        return storedBytes;
     }
 
     public long nodeId() {
@@ -493,6 +529,7 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
         }
         status = raft.status();
         revision = kv.revision();
+        storedBytes = kv.store().storedBytes();
         configChanges.observe(status.config());
     }
 

@@ -46,12 +46,15 @@ import java.util.TreeMap;
  *                             off unless {@code fault-injection = on} (see {@link FaultHooks})
  * @param historyRetentionRevisions how many revisions of history the leader keeps before it proposes a
  *                             compaction (0: keep everything, as etcd does without auto-compaction)
+ * @param quotaBackendBytes    key and value bytes the store may hold, live and history together, before
+ *                             writes fail with etcd's "database space exceeded" (the store lives in
+ *                             memory: the default is an eighth of the JVM's heap, at most etcd's 2 GiB)
  */
 public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPort clientListen, HostPort peerListen,
                            HostPort httpListen, Map<Long, Member> members, long electionTimeoutMsMin,
                            long electionTimeoutMsMax, long heartbeatIntervalMs, int maxRequestBytes,
                            TlsFiles clientTls, TlsFiles peerTls, boolean faultInjection,
-                           long historyRetentionRevisions) {
+                           long historyRetentionRevisions, long quotaBackendBytes) {
 
     /**
      * PEM files for TLS: this node's certificate chain and private key (PKCS#8), and the CA that
@@ -95,7 +98,15 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
             "peer-listen", "http-listen", "election-timeout-ms-min", "election-timeout-ms-max", "heartbeat-interval-ms",
             "max-request-bytes", "client-tls-cert-file", "client-tls-key-file", "client-tls-ca-file",
             "peer-tls-cert-file", "peer-tls-key-file", "peer-tls-ca-file", "fault-injection",
-            "history-retention-revisions");
+            "history-retention-revisions", "quota-backend-bytes");
+
+    /** etcd's default backend quota; Parley's default is also bounded by the heap (see {@link #quotaBackendBytes}). */
+    static final long QUOTA_BACKEND_BYTES_ETCD_DEFAULT = 2L << 30;
+
+    /** An eighth of the heap, at most etcd's 2 GiB: the store, the log since the last snapshot and a snapshot in the making must fit. */
+    static long quotaBackendBytesDefault() {
+        return Math.min(QUOTA_BACKEND_BYTES_ETCD_DEFAULT, Runtime.getRuntime().maxMemory() / 8);
+    }
 
     /**
      * The store keeps its whole history in memory, so unlike etcd (whose history lives on disk) it
@@ -156,7 +167,8 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
                 r.hostPort("http-listen", r.string("http-listen", "127.0.0.1:0")),
                 members, electionMin, electionMax, heartbeat, (int) maxRequest,
                 r.tls("client-tls", false), r.tls("peer-tls", true), r.onOff("fault-injection"),
-                r.nonNegativeLong("history-retention-revisions", HISTORY_RETENTION_REVISIONS_DEFAULT));
+                r.nonNegativeLong("history-retention-revisions", HISTORY_RETENTION_REVISIONS_DEFAULT),
+                r.positiveLong("quota-backend-bytes", quotaBackendBytesDefault()));
     }
 
     /** Typed access to the raw values, with errors that point at the line. */

@@ -111,6 +111,8 @@ public final class ServerNode implements AutoCloseable {
                 // Like etcd's --snapshot-count: a snapshot serializes the whole store on the node's
                 // thread, so take one per 100,000 entries rather than Raft's simulation-friendly default.
                 .snapshotThresholdEntries(100_000)
+                // The log since the last snapshot stays in memory: with large values, snapshot by bytes too.
+                .snapshotThresholdBytes(Math.min(64L << 20, Math.max(1L << 20, config.quotaBackendBytes() / 2)))
                 .build();
         ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
         RaftKvNode node = new RaftKvNode(config.nodeId(), raftConfig, storage, loop,
@@ -130,6 +132,7 @@ public final class ServerNode implements AutoCloseable {
         metricsRef.set(metrics);
         node.metrics(metrics);
         node.historyRetentionRevisions(config.historyRetentionRevisions());
+        node.historyRetentionBytes(config.quotaBackendBytes() / 4);
         node.start();
         membership.start();
         transport.start();
@@ -142,6 +145,8 @@ public final class ServerNode implements AutoCloseable {
         HttpObservability http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics,
                 node::status, node::revision);
         http.statusField("membership", () -> HttpObservability.membershipJson(membership.view()));
+        http.statusField("storedBytes", () -> com.fasterxml.jackson.databind.node.LongNode.valueOf(node.storedBytes()));
+        http.statusField("quotaBackendBytes", () -> com.fasterxml.jackson.databind.node.LongNode.valueOf(config.quotaBackendBytes()));
         http.addHandler("/state-hash", new StateHashPage(node));
         if (faults != null) http.addHandler("/fault/", faults::handle);
         ServerNode server = new ServerNode(config, loop, storage, transport, node, metrics, http, grpc, membership, faults);

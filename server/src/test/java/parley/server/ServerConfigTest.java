@@ -52,6 +52,8 @@ class ServerConfigTest {
         assertError("n.conf:1: expected 'key = value'", List.of("just words"));
         assertError("n.conf:4: history-retention-revisions: must be 0 or positive, got -5",
                 List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2", "history-retention-revisions = -5"));
+        assertError("n.conf:4: quota-backend-bytes: must be positive, got 0",
+                List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2", "quota-backend-bytes = 0"));
         assertError("heartbeat-interval-ms: must be at most a third", List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2",
                 "heartbeat-interval-ms = 500"));
         assertError("client-tls: give both client-tls-cert-file and client-tls-key-file", List.of("node-id = 1", "data-dir = /x",
