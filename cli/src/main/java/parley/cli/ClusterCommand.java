@@ -142,6 +142,7 @@ final class ClusterCommand implements Runnable {
         addRow(rows, disagree, "durable index", views, s -> text(s, "durableIndex"), false);
         addRow(rows, disagree, "snapshot index", views, s -> text(s, "snapshotIndex"), false);
         addRow(rows, disagree, "revision", views, s -> text(s, "revision"), false);
+        addRow(rows, disagree, "stored / quota", views, s -> text(s, "storedBytes") + " / " + text(s, "quotaBackendBytes"), false);
         addRow(rows, disagree, "config", views, s -> text(s, "config").replaceFirst("^Config\\{(.*)}$", "$1"), true);
 
         Set<String> peers = new TreeSet<>(ClusterCommand::byNodeId);

@@ -136,7 +136,8 @@ public final class ServerNode implements AutoCloseable {
         node.start();
         membership.start();
         transport.start();
-        RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), () -> storage.stats().bytesAppended(),
+        // etcd's dbSize is what its quota applies to; here that is the store's key and value bytes.
+        RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), node::storedBytes,
                 forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
         grpc.start(config.clientListen().host(), config.clientListen().port(), clientCredentials(config.clientTls()),
