@@ -73,7 +73,6 @@ final class Applier {
         long bytesBound = Math.max(config.snapshotThresholdBytes(), lastSnapshotBytes);
         if (applied - log.snapshotIndex() <= config.snapshotThresholdEntries()
                 && appliedBytesSinceSnapshot <= bytesBound) return;
-        if (applied == log.snapshotIndex()) return;
         appliedBytesSinceSnapshot = 0;
         byte[] data = SnapshotCodec.encode(sessions.encode(), stateMachine.snapshot());
         lastSnapshotBytes = data.length;

@@ -41,6 +41,8 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
     /** Timer id for the leader's lease-expiry check; Raft uses small ids. */
     private static final int LEASE_TIMER = 100;
     private static final long LEASE_CHECK_NS = 500_000_000L;
+    /** How often a leader under writes checks whether history needs compacting (besides the lease timer). */
+    private static final long BYTE_COMPACTION_CHECK_NS = 100_000_000L;
 
     private final EventLoop loop;
     private final RealEnv<RaftMessage> env;
@@ -63,6 +65,7 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
     private volatile long storedBytes;
     private volatile long historyRetentionRevisions;
     private volatile long historyRetentionBytes;
+    private long byteCompactionCheckedNs;
 
     private record PendingRead(KvCommand command, CompletableFuture<KvResult> future) {}
 
@@ -324,8 +327,6 @@ public final class RaftKvNode implements RaftListener, AutoCloseable {
         afterEvent();
     }
 
-    private static final long BYTE_COMPACTION_CHECK_NS = 100_000_000L;
-    private long byteCompactionCheckedNs;
 
     /** A read: linearizable (ReadIndex) unless {@code serializable}, which answers from local state. */
     public CompletableFuture<KvResult> read(KvCommand command, boolean serializable) {

@@ -2,14 +2,16 @@ package parley.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static parley.server.EtcdApiClients.DEADLINE_MS;
+import static parley.server.EtcdApiClients.pause;
+import static parley.server.EtcdApiClients.put;
+import static parley.server.EtcdApiClients.stub;
 
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.KVGrpc;
-import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * node holds every acknowledged write.
  */
 class DiskFullServerTest {
-    private static final long DEADLINE_MS = 5_000;
 
     @Test
     void aFullDiskRefusesWritesWithNoSpaceMovesLeadershipAndLosesNothingAcknowledged(@TempDir Path dir) throws Exception {
@@ -86,7 +87,7 @@ class DiskFullServerTest {
                     do {
                         r = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).range(RangeRequest.newBuilder()
                                 .setKey(ByteString.copyFromUtf8(write.getKey())).setSerializable(true).build());
-                    } while (r.getKvsCount() == 0 && System.nanoTime() < until && sleep());
+                    } while (r.getKvsCount() == 0 && System.nanoTime() < until && pause());
                     assertEquals(1, r.getKvsCount(), "node " + n.config().nodeId() + " lost acknowledged " + write.getKey());
                     assertEquals(write.getValue(), r.getKvs(0).getValue().toStringUtf8());
                 }
@@ -95,23 +96,5 @@ class DiskFullServerTest {
             for (ManagedChannel c : channels) c.shutdownNow();
             nodes.values().forEach(ServerNode::close);
         }
-    }
-
-    private static boolean sleep() throws InterruptedException {
-        Thread.sleep(50);
-        return true;
-    }
-
-    private static KVGrpc.KVBlockingStub stub(List<ManagedChannel> channels, ServerNode node) {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.clientPort()).usePlaintext().build();
-        channels.add(channel);
-        return KVGrpc.newBlockingStub(channel);
-    }
-
-    /** Puts through the API; records the write as acknowledged only when the response came back. */
-    private static void put(KVGrpc.KVBlockingStub stub, Map<String, String> acknowledged, String key, String value) {
-        stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).put(PutRequest.newBuilder()
-                .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value)).build());
-        acknowledged.put(key, value);
     }
 }

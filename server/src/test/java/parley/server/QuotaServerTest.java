@@ -2,15 +2,17 @@ package parley.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static parley.server.EtcdApiClients.DEADLINE_MS;
+import static parley.server.EtcdApiClients.pause;
+import static parley.server.EtcdApiClients.put;
+import static parley.server.EtcdApiClients.stub;
 
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.KVGrpc;
-import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -29,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly the acknowledged writes that were not deleted.
  */
 class QuotaServerTest {
-    private static final long DEADLINE_MS = 5_000;
     private static final long QUOTA_BYTES = 300_000;
     private static final String VALUE = "v".repeat(20_000);
 
@@ -86,7 +87,7 @@ class QuotaServerTest {
                 do {
                     all = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).range(RangeRequest.newBuilder()
                             .setKey(ByteString.copyFromUtf8("a")).setRangeEnd(ByteString.copyFromUtf8("z")).setSerializable(true).build());
-                } while (all.getKvsCount() != acknowledged.size() && System.nanoTime() < until && sleep());
+                } while (all.getKvsCount() != acknowledged.size() && System.nanoTime() < until && pause());
                 Map<String, String> held = new TreeMap<>();
                 all.getKvsList().forEach(e -> held.put(e.getKey().toStringUtf8(), e.getValue().toStringUtf8()));
                 assertEquals(acknowledged, held, "node " + n.config().nodeId() + " holds exactly the acknowledged, undeleted writes");
@@ -95,23 +96,5 @@ class QuotaServerTest {
             for (ManagedChannel c : channels) c.shutdownNow();
             nodes.values().forEach(ServerNode::close);
         }
-    }
-
-    private static boolean sleep() throws InterruptedException {
-        Thread.sleep(50);
-        return true;
-    }
-
-    private static KVGrpc.KVBlockingStub stub(List<ManagedChannel> channels, ServerNode node) {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.clientPort()).usePlaintext().build();
-        channels.add(channel);
-        return KVGrpc.newBlockingStub(channel);
-    }
-
-    /** Puts through the API; records the write as acknowledged only when the response came back. */
-    private static void put(KVGrpc.KVBlockingStub stub, Map<String, String> acknowledged, String key, String value) {
-        stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).put(PutRequest.newBuilder()
-                .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value)).build());
-        acknowledged.put(key, value);
     }
 }

@@ -2,6 +2,7 @@ package parley.torture;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -194,12 +195,7 @@ final class Nemesis implements Runnable {
     private List<Integer> shuffled() {
         List<Integer> order = new ArrayList<>();
         for (int i = 1; i <= cluster.size(); i++) order.add(i);
-        for (int i = order.size() - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            Integer t = order.get(i);
-            order.set(i, order.get(j));
-            order.set(j, t);
-        }
+        Collections.shuffle(order, random); // Fisher-Yates over the seeded source
         return order;
     }
 

@@ -23,6 +23,10 @@ import java.util.function.LongPredicate;
  * else the reason, worded for a log line.
  */
 final class IdentityCheck {
+    /** Subject alternative name types (RFC 5280): dNSName and iPAddress. */
+    private static final int SAN_DNS = 2;
+    private static final int SAN_IP = 7;
+
     private final long nodeId;
     private final long clusterId;
     private final int codecVersion;
@@ -123,9 +127,6 @@ final class IdentityCheck {
         }
         return names;
     }
-
-    private static final int SAN_DNS = 2;
-    private static final int SAN_IP = 7;
 
     private static boolean sameHost(String name, String host) {
         if (name.equalsIgnoreCase(host)) return true;
