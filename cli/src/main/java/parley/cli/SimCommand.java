@@ -109,7 +109,7 @@ final class SimCommand implements Callable<Integer> {
         try {
             return RunSpec.defaults().withNodes(nodes).withClients(clients).withOps(ops)
                     .withFaults(parseFaults(faults)).withFaultIntervalMs(faultIntervalMs).withMix(readPercent, casPercent).withKeys(keys).withOperatorIntervalMs(operatorIntervalMs)
-                    .withRaftConfig(RunSpec.simulationRaftConfig().toBuilder().leaseReads(leaseReads).build());
+                    .withLeaseReads(leaseReads);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

@@ -64,7 +64,7 @@ final class TortureCommand implements Callable<Integer> {
     @Option(names = "--fault-interval-ms", defaultValue = "5000", description = "From one fault's start to the next's (default ${DEFAULT-VALUE}).")
     long faultIntervalMs;
 
-    @Option(names = "--fault-duration-ms", description = "How long each fault is held (default: 60% of the interval).")
+    @Option(names = "--fault-duration-ms", description = "How long each fault is held (default: 60%% of the interval).")
     Long faultDurationMs;
 
     @Option(names = "--seed", description = "Seeds the fault schedule and the clients' choices (default: random, printed).")

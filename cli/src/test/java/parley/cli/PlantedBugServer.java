@@ -3,7 +3,7 @@ package parley.cli;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import parley.raft.RaftNode;
-import parley.server.RaftNodeFactory;
+import parley.replica.RaftNodeFactory;
 import parley.server.ServerConfig;
 import parley.server.ServerNode;
 

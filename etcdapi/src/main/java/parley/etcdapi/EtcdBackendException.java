@@ -47,6 +47,7 @@ public final class EtcdBackendException extends RuntimeException {
     }
 
     private final Reason reason;
+    private final String detail;
 
     public EtcdBackendException(Reason reason) {
         this(reason, "");
@@ -56,6 +57,12 @@ public final class EtcdBackendException extends RuntimeException {
     public EtcdBackendException(Reason reason, String detail) {
         super(reason.grpcMessage() + (detail.isEmpty() ? "" : " (" + detail + ")"));
         this.reason = Objects.requireNonNull(reason, "reason");
+        this.detail = detail;
+    }
+
+    /** What happened, for logs (empty when nothing beyond the reason is known). */
+    public String detail() {
+        return detail;
     }
 
     public Reason reason() {

@@ -8,9 +8,9 @@ import parley.raft.RaftMessage;
  * servers, and the client protocol between simulated clients and servers.
  */
 public sealed interface ClusterMessage {
-    /** A Raft message between two servers. */
-    record Raft(RaftMessage message) implements ClusterMessage {
-        @Override public String toString() { return message.toString(); }
+    /** A Raft message between two servers' replicas of group {@code groupId}. */
+    record Raft(long groupId, RaftMessage message) implements ClusterMessage {
+        @Override public String toString() { return (groupId == parley.replica.KvReplica.DEFAULT_GROUP_ID ? "" : "g" + groupId + " ") + message; }
     }
 
     /**
@@ -37,9 +37,11 @@ public sealed interface ClusterMessage {
     /**
      * Message {@code seq} of watch stream {@code streamId}: changes in revision order, or (no changes)
      * a progress notice promising that no change at or below {@code revision} is still to come, or
-     * the end of the stream.
+     * the end of the stream ({@code compactRevision} set when history it needed was compacted away:
+     * a new watch may start there).
      */
-    record WatchEvents(long streamId, long seq, List<Change> changes, long revision, boolean canceled, String reason)
+    record WatchEvents(long streamId, long seq, List<Change> changes, long revision, boolean canceled, String reason,
+                       long compactRevision)
             implements ClusterMessage {
         public WatchEvents {
             changes = List.copyOf(changes);

@@ -1,77 +1,53 @@
 package parley.harness;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import parley.core.Check;
 import parley.core.env.Env;
 import parley.core.env.RandomSource;
 import parley.harness.ClusterMessage.ClientOp;
 import parley.harness.ClusterMessage.Reply;
+import parley.host.ReplicaHost;
 import parley.kv.Bytes;
 import parley.kv.Compare;
 import parley.kv.KeyRange;
-import parley.kv.KvCodec;
 import parley.kv.KvCommand;
 import parley.kv.KvResult;
-import parley.kv.KvStateMachine;
 import parley.kv.WatchRequest;
 import parley.kv.WatchResponse;
 import parley.raft.ClusterConfig;
 import parley.raft.ProposeResult;
-import parley.raft.RaftListener;
 import parley.raft.RaftMessage;
-import parley.raft.RaftNode;
 import parley.raft.RaftRole;
 import parley.raft.RaftStatus;
-import parley.raft.ReadResult;
-import parley.raft.StateMachine;
+import parley.replica.KvReplica;
+import parley.replica.ReplicaError;
+import parley.replica.ReplicaObserver;
 import parley.sim.SimDisk;
 import parley.sim.SimProcess;
 
 /**
- * One Raft KV server inside the simulator: the simulated counterpart of the real server's runtime. It
- * recovers Raft's storage from its disk, feeds messages, timers and sync completions into the
- * {@link RaftNode}, turns client requests into proposals (writes) or ReadIndex reads, and answers
- * clients once their command applied or their read was confirmed.
+ * One Raft KV server inside the simulator: a thin adapter around the same {@link KvReplica} the real
+ * server runs, on a {@link ReplicaHost}. It recovers Raft's storage from its disk, routes messages,
+ * timers and sync completions to the replica, turns simulated client requests into the replica's
+ * writes and reads, and turns the replica's replies into messages back. Everything a node decides
+ * (sessions, batching, reads, watches, leases, compaction) happens in the replica.
  */
-public final class KvServer implements SimProcess<ClusterMessage>, RaftListener {
+public final class KvServer implements SimProcess<ClusterMessage> {
+    /** Replicas one simulated node may host. */
+    private static final int REPLICAS_MAX = 16;
+
     private final RunContext run;
     private final long nodeId;
     private Env<ClusterMessage> env;
-    private RaftNode raft;
-    private KvStateMachine kv;
+    private ReplicaHost<RaftMessage> host;
+    private KvReplica replica;
     private SimRaftStorage storage;
-
-    /** The write each client is waiting for (clients have one operation outstanding). */
-    private final Map<Long, PendingWrite> writesByClient = new HashMap<>();
-    private final Map<Long, PendingRead> readsById = new HashMap<>();
-    private long nextReadId = 1;
     private String lastObserved = "";
-
-    /** Watch streams served here, by the store's watch id. Local, like etcd's: lost on a crash. */
-    private final Map<Long, WatchStream> watchStreams = new java.util.TreeMap<>();
-    private static final int WATCH_PROGRESS_TIMER = 100;
-    private static final long WATCH_PROGRESS_INTERVAL_NS = 100_000_000L;
-    /** Bounds the history replayed per event, so one catching-up watcher cannot stall the node. */
-    private static final int WATCH_DRAINS_PER_EVENT_MAX = 8;
-
-    private static final class WatchStream {
-        final long client;
-        final long streamId;
-        long nextSeq;
-
-        WatchStream(long client, long streamId) {
-            this.client = client;
-            this.streamId = streamId;
-        }
-    }
-
-    private record PendingWrite(long sequence, long requestId, long clientNode, ClientOp op) {}
-
-    private record PendingRead(long requestId, long clientNode, String key) {}
 
     KvServer(RunContext run, long nodeId) {
         this.run = run;
@@ -82,20 +58,20 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
     public void onStart(Env<ClusterMessage> env, SimDisk disk) {
         this.env = env;
         storage = SimRaftStorage.recover(disk);
-        kv = new KvStateMachine();
-        raft = run.raftFactory().create(run.raftConfig(), new RaftEnv(env, this), storage, new KvAdapter(kv), this);
-        if (storage.lastIndex() == 0 && storage.hardState().term() == 0) {
-            raft.bootstrap(new ClusterConfig(run.serverIds(), java.util.Set.of(), java.util.Set.of()));
-        }
-        raft.start();
-        env.setTimer(WATCH_PROGRESS_TIMER, WATCH_PROGRESS_INTERVAL_NS);
-        afterEvent();
+        host = new ReplicaHost<>(env, (to, group, message) -> env.send(to, new ClusterMessage.Raft(group, message)),
+                ReplicaHost.TombstoneLog.inMemory(), REPLICAS_MAX);
+        Env<RaftMessage> groupEnv = new DurabilityCheckedEnv(host.open(KvReplica.DEFAULT_GROUP_ID), this);
+        ClusterConfig founders = new ClusterConfig(run.serverIds(), Set.of(), Set.of());
+        replica = new KvReplica(groupEnv, storage, run.settings(), founders, run.raftFactory(), new Observer());
+        host.attach(KvReplica.DEFAULT_GROUP_ID, replica);
+        replica.start();
+        observe();
     }
 
     @Override
     public void onMessage(long from, ClusterMessage message) {
         switch (message) {
-            case ClusterMessage.Raft raftMessage -> raft.onMessage(from, raftMessage.message());
+            case ClusterMessage.Raft raftMessage -> host.onMessage(from, raftMessage.groupId(), raftMessage.message());
             case ClusterMessage.Request request -> onRequest(from, request);
             case ClusterMessage.WatchCreate create -> onWatchCreate(from, create);
             case ClusterMessage.Admin admin -> onAdmin(from, admin);
@@ -103,78 +79,56 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
             case ClusterMessage.Response response -> throw new IllegalStateException("server got a response: " + response);
             case ClusterMessage.WatchEvents events -> throw new IllegalStateException("server got watch events: " + events);
         }
-        afterEvent();
+        observe();
     }
 
     @Override
     public void onTimer(int timerId) {
-        if (timerId == WATCH_PROGRESS_TIMER) {
-            sendWatchProgress();
-        } else {
-            raft.onTimer(timerId);
-        }
-        afterEvent();
+        host.onTimer(timerId);
+        observe();
     }
 
     @Override
     public void onSyncComplete(long syncId) {
         storage.markSynced(syncId);
-        raft.onSyncComplete(syncId);
-        afterEvent();
-    }
-
-    /** This server's Raft node, for end-of-run checks. */
-    public RaftNode raft() {
-        return raft;
-    }
-
-    /** This server's state machine, for end-of-run checks. */
-    public KvStateMachine stateMachine() {
-        return kv;
-    }
-
-    private void afterEvent() {
-        pumpWatches();
+        replica.onSyncComplete(syncId);
         observe();
+    }
+
+    /** This server's replica of the default keyspace, for end-of-run checks. */
+    public KvReplica replica() {
+        return replica;
     }
 
     // ---- watches ----
 
-    private void onWatchCreate(long client, ClusterMessage.WatchCreate create) {
-        long watchId = kv.watches().watch(WatchRequest.of(KeyRange.all(), create.startRevision()));
-        watchStreams.put(watchId, new WatchStream(client, create.streamId()));
-    }
+    /** A watch stream served here: the watcher's stream id and the next message number. Local, like etcd's: lost on a crash. */
+    private final class WatchStream implements java.util.function.Consumer<WatchResponse> {
+        final long client;
+        final long streamId;
+        long nextSeq;
 
-    /** Sends what the store's watch hub has ready: history being replayed, then live changes. */
-    private void pumpWatches() {
-        if (watchStreams.isEmpty()) return;
-        for (int round = 0; round < WATCH_DRAINS_PER_EVENT_MAX; round++) {
-            for (WatchResponse response : kv.watches().drain()) {
-                WatchStream stream = watchStreams.get(response.watchId());
-                if (stream == null || response.created()) continue;
-                List<ClusterMessage.Change> changes = new java.util.ArrayList<>(response.events().size());
-                for (parley.kv.Event event : response.events()) {
-                    changes.add(new ClusterMessage.Change(event.kv().modRevision(),
-                            new String(event.kv().key().bytes(), StandardCharsets.UTF_8),
-                            event.type() == parley.kv.Event.Type.PUT ? decodeValue(event.kv().value()) : null));
-                }
-                env.send(stream.client, new ClusterMessage.WatchEvents(stream.streamId, stream.nextSeq++, changes,
-                        response.revision(), response.canceled(), response.cancelReason()));
-                if (response.canceled()) watchStreams.remove(response.watchId());
+        WatchStream(long client, long streamId) {
+            this.client = client;
+            this.streamId = streamId;
+        }
+
+        @Override
+        public void accept(WatchResponse response) {
+            if (response.created()) return;
+            List<ClusterMessage.Change> changes = new ArrayList<>(response.events().size());
+            for (parley.kv.Event event : response.events()) {
+                changes.add(new ClusterMessage.Change(event.kv().modRevision(),
+                        new String(event.kv().key().bytes(), StandardCharsets.UTF_8),
+                        event.type() == parley.kv.Event.Type.PUT ? decodeValue(event.kv().value()) : null));
             }
-            if (!kv.watches().catchingUp()) return;
+            env.send(client, new ClusterMessage.WatchEvents(streamId, nextSeq++, changes, response.revision(),
+                    response.canceled(), response.cancelReason(), response.compactRevision()));
         }
     }
 
-    private void sendWatchProgress() {
-        env.setTimer(WATCH_PROGRESS_TIMER, WATCH_PROGRESS_INTERVAL_NS);
-        pumpWatches();
-        for (WatchResponse progress : kv.watches().progress()) {
-            WatchStream stream = watchStreams.get(progress.watchId());
-            if (stream == null) continue;
-            env.send(stream.client, new ClusterMessage.WatchEvents(stream.streamId, stream.nextSeq++, List.of(),
-                    progress.revision(), false, ""));
-        }
+    private void onWatchCreate(long client, ClusterMessage.WatchCreate create) {
+        replica.watch(WatchRequest.of(KeyRange.all(), create.startRevision()), new WatchStream(client, create.streamId()));
     }
 
     // ---- operator requests ----
@@ -183,28 +137,28 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
     private static final int VOTERS_MIN = 3;
 
     private void onAdmin(long operator, ClusterMessage.Admin admin) {
-        ClusterConfig current = raft.status().config();
+        ClusterConfig current = replica.status().config();
         ProposeResult result = switch (admin.op()) {
-            case ClusterMessage.AdminOp.Transfer transfer -> raft.transferLeadership(transfer.target());
+            case ClusterMessage.AdminOp.Transfer transfer -> replica.transferLeadership(transfer.target());
             case ClusterMessage.AdminOp.Demote demote -> {
                 if (current.isJoint() || !current.voters().contains(demote.nodeId()) || current.voters().size() <= VOTERS_MIN) {
                     yield new ProposeResult.Rejected(parley.raft.RejectReason.INVALID_CONFIG);
                 }
-                java.util.Set<Long> voters = new java.util.TreeSet<>(current.voters());
+                Set<Long> voters = new TreeSet<>(current.voters());
                 voters.remove(demote.nodeId());
-                java.util.Set<Long> learners = new java.util.TreeSet<>(current.learners());
+                Set<Long> learners = new TreeSet<>(current.learners());
                 learners.add(demote.nodeId());
-                yield raft.proposeConfigChange(ClusterConfig.of(voters, learners));
+                yield replica.proposeConfigChange(ClusterConfig.of(voters, learners));
             }
             case ClusterMessage.AdminOp.Promote promote -> {
                 if (current.isJoint() || !current.learners().contains(promote.nodeId())) {
                     yield new ProposeResult.Rejected(parley.raft.RejectReason.INVALID_CONFIG);
                 }
-                java.util.Set<Long> voters = new java.util.TreeSet<>(current.voters());
+                Set<Long> voters = new TreeSet<>(current.voters());
                 voters.add(promote.nodeId());
-                java.util.Set<Long> learners = new java.util.TreeSet<>(current.learners());
+                Set<Long> learners = new TreeSet<>(current.learners());
                 learners.remove(promote.nodeId());
-                yield raft.proposeConfigChange(ClusterConfig.of(voters, learners));
+                yield replica.proposeConfigChange(ClusterConfig.of(voters, learners));
             }
         };
         boolean accepted = result instanceof ProposeResult.Accepted;
@@ -215,47 +169,61 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
     // ---- client requests ----
 
     private void onRequest(long client, ClusterMessage.Request request) {
+        long requestId = request.requestId();
         if (request.op() instanceof ClientOp.Read read) {
-            long readId = nextReadId++;
-            // Registered before asking: Raft may confirm the read within the call (a lease read).
-            readsById.put(readId, new PendingRead(request.requestId(), client, read.key()));
-            ReadResult result = raft.readIndex(readId);
-            switch (result) {
-                case ReadResult.Pending pending -> { }
-                case ProposeResult.NotLeader notLeader -> {
-                    readsById.remove(readId);
-                    reply(client, request.requestId(), new Reply.NotLeader(notLeader.leaderHint()));
-                }
-                case ProposeResult.Rejected rejected -> {
-                    readsById.remove(readId);
-                    reply(client, request.requestId(), new Reply.Busy(rejected.reason().toString()));
-                }
-            }
+            replica.read(KvCommand.Range.of(KeyRange.single(Bytes.utf8(read.key()))), false,
+                    new ClientReply(client, requestId, KvServer::readReply));
             return;
         }
-        byte[] command = KvCodec.encodeCommand(toCommand(request.op()));
-        // Registered before proposing, in case Raft answers a duplicate within the call.
-        PendingWrite pending = new PendingWrite(request.sequence(), request.requestId(), client, request.op());
-        PendingWrite previous = writesByClient.put(request.clientId(), pending);
-        ProposeResult result = raft.propose(request.clientId(), request.sequence(), command);
-        switch (result) {
-            case ProposeResult.Accepted accepted -> { }
-            case ProposeResult.NotLeader notLeader -> {
-                restore(request.clientId(), pending, previous);
-                reply(client, request.requestId(), new Reply.NotLeader(notLeader.leaderHint()));
-            }
-            case ProposeResult.Rejected rejected -> {
-                restore(request.clientId(), pending, previous);
-                reply(client, request.requestId(), new Reply.Busy(rejected.reason().toString()));
-            }
-        }
+        replica.write(KvReplica.Write.session(request.clientId(), request.sequence(), toCommand(request.op()),
+                new ClientReply(client, requestId, KvServer::writeReply)));
     }
 
-    /** Undoes the registration of a refused proposal, unless Raft already answered it. */
-    private void restore(long clientId, PendingWrite refused, PendingWrite previous) {
-        if (writesByClient.get(clientId) != refused) return;
-        if (previous == null) writesByClient.remove(clientId);
-        else writesByClient.put(clientId, previous);
+    private static Reply readReply(KvResult result) {
+        return switch (result) {
+            case KvResult.RangeResult range -> new Reply.ReadValue(range.kvs().isEmpty() ? null : decodeValue(range.kvs().get(0).value()));
+            case KvResult.Failure failure -> new Reply.Error(failure.error() + ": " + failure.detail());
+            default -> new Reply.Error("unexpected read result " + result);
+        };
+    }
+
+    private static Reply writeReply(KvResult result) {
+        return switch (result) {
+            case KvResult.PutResult put -> new Reply.Written();
+            case KvResult.TxnResult txn -> new Reply.CasResult(txn.succeeded());
+            case KvResult.Failure failure -> new Reply.Error(failure.error() + ": " + failure.detail());
+            default -> new Reply.Error("unexpected result " + result);
+        };
+    }
+
+    /** Carries the replica's answer back to the simulated client as a {@link ClusterMessage.Response}. */
+    private final class ClientReply implements parley.replica.Reply<KvResult> {
+        private final long client;
+        private final long requestId;
+        private final java.util.function.Function<KvResult, Reply> translate;
+
+        ClientReply(long client, long requestId, java.util.function.Function<KvResult, Reply> translate) {
+            this.client = client;
+            this.requestId = requestId;
+            this.translate = translate;
+        }
+
+        @Override
+        public void ok(KvResult value) {
+            reply(client, requestId, translate.apply(value));
+        }
+
+        @Override
+        public void failed(ReplicaError error) {
+            reply(client, requestId, switch (error) {
+                case ReplicaError.NotLeader notLeader -> new Reply.NotLeader(notLeader.leaderHint());
+                case ReplicaError.Busy busy -> new Reply.Busy(busy.reason().toString());
+                case ReplicaError.OutcomeUnknown unknown -> new Reply.Unknown();
+                // Neither a quota nor a failed disk exists in this world: a client that meets one is a bug.
+                case ReplicaError.NoSpace noSpace -> new Reply.Error(noSpace.message());
+                case ReplicaError.MemberNotFound notFound -> new Reply.Error(notFound.message());
+            });
+        }
     }
 
     private static KvCommand toCommand(ClientOp op) {
@@ -282,60 +250,23 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
         env.send(client, new ClusterMessage.Response(requestId, reply));
     }
 
-    // ---- Raft's callbacks ----
+    /** What the replica tells this world: applied commands and elections go to the safety ledger. */
+    private final class Observer implements ReplicaObserver {
+        @Override
+        public void onApplied(long index, long clientId, long sequence, byte[] result) {
+            run.ledger().applied(nodeId, index, clientId, sequence, Arrays.hashCode(result));
+        }
 
-    @Override
-    public void onApplied(long index, long clientId, long sequence, byte[] result) {
-        run.ledger().applied(nodeId, index, clientId, sequence, Arrays.hashCode(result));
-        PendingWrite pending = writesByClient.get(clientId);
-        if (pending == null || pending.sequence != sequence) return;
-        writesByClient.remove(clientId);
-        KvResult decoded = KvCodec.decodeResult(result);
-        Reply reply = switch (decoded) {
-            case KvResult.PutResult put -> new Reply.Written();
-            case KvResult.TxnResult txn -> new Reply.CasResult(txn.succeeded());
-            case KvResult.Failure failure -> new Reply.Error(failure.error() + ": " + failure.detail());
-            default -> new Reply.Error("unexpected result " + decoded);
-        };
-        reply(pending.clientNode, pending.requestId, reply);
-    }
-
-    @Override
-    public void onReadReady(long readId, long readIndex) {
-        PendingRead pending = readsById.remove(readId);
-        if (pending == null) return;
-        KvResult result = kv.read(KvCommand.Range.of(KeyRange.single(Bytes.utf8(pending.key))));
-        Reply reply = switch (result) {
-            case KvResult.RangeResult range -> new Reply.ReadValue(range.kvs().isEmpty() ? null : decodeValue(range.kvs().get(0).value()));
-            case KvResult.Failure failure -> new Reply.Error(failure.error() + ": " + failure.detail());
-            default -> new Reply.Error("unexpected read result " + result);
-        };
-        reply(pending.clientNode, pending.requestId, reply);
-    }
-
-    @Override
-    public void onReadFailed(long readId) {
-        PendingRead pending = readsById.remove(readId);
-        if (pending != null) reply(pending.clientNode, pending.requestId, new Reply.NotLeader(0));
-    }
-
-    @Override
-    public void onProposalDropped(long clientId, long sequence) {
-        PendingWrite pending = writesByClient.get(clientId);
-        if (pending == null || pending.sequence != sequence) return;
-        writesByClient.remove(clientId);
-        reply(pending.clientNode, pending.requestId, new Reply.Unknown());
-    }
-
-    @Override
-    public void onRoleChanged(RaftRole role, long term, long leaderId) {
-        if (role == RaftRole.LEADER) run.ledger().leaderElected(term, nodeId);
+        @Override
+        public void onRoleChanged(RaftRole role, long term, long leaderId) {
+            if (role == RaftRole.LEADER) run.ledger().leaderElected(term, nodeId);
+        }
     }
 
     /** Traces what this node believes whenever it changes: the timeline `--trace` shows. */
     private void observe() {
-        if (!run.tracing() || raft == null) return;
-        RaftStatus s = raft.status();
+        if (!run.tracing() || replica == null || replica.status() == null) return;
+        RaftStatus s = replica.status();
         String belief = s.role() + " term=" + s.term() + " leader=" + (s.leaderId() == 0 ? "?" : "n" + s.leaderId())
                 + " commit=" + s.commitIndex() + " applied=" + s.appliedIndex() + " last=" + s.lastIndex()
                 + " durable=" + s.durableIndex() + (s.snapshotIndex() > 0 ? " snap=" + s.snapshotIndex() : "");
@@ -364,23 +295,16 @@ public final class KvServer implements SimProcess<ClusterMessage>, RaftListener 
         }
     }
 
-    /** Raft sees an {@code Env<RaftMessage>}; its messages travel wrapped in {@link ClusterMessage.Raft}. */
-    private record RaftEnv(Env<ClusterMessage> env, KvServer server) implements Env<RaftMessage> {
+    /** The replica's group Env, with the durability order checked on every send. */
+    private record DurabilityCheckedEnv(Env<RaftMessage> env, KvServer server) implements Env<RaftMessage> {
         @Override public long nodeId() { return env.nodeId(); }
         @Override public long nowNs() { return env.nowNs(); }
         @Override public RandomSource random() { return env.random(); }
         @Override public void send(long to, RaftMessage message) {
             server.checkDurableBeforeSend(to, message);
-            env.send(to, new ClusterMessage.Raft(message));
+            env.send(to, message);
         }
         @Override public void setTimer(int timerId, long delayNs) { env.setTimer(timerId, delayNs); }
         @Override public void cancelTimer(int timerId) { env.cancelTimer(timerId); }
-    }
-
-    /** Raft applies committed commands to the MVCC store through this adapter. */
-    private record KvAdapter(KvStateMachine kv) implements StateMachine {
-        @Override public byte[] apply(long index, byte[] command) { return kv.apply(index, command); }
-        @Override public byte[] snapshot() { return kv.snapshot(); }
-        @Override public void restore(byte[] snapshot) { kv.restore(snapshot); }
     }
 }

@@ -20,6 +20,7 @@ import parley.check.HistoryReader;
 import parley.check.HistoryWriter;
 import parley.check.LinearizabilityChecker;
 import parley.check.Verdict;
+import parley.replica.ReplicaSettings;
 import parley.sim.EventBudgetExceeded;
 import parley.sim.FaultInjector;
 import parley.sim.NodeState;
@@ -78,7 +79,9 @@ public final class RaftKvSimulation {
         Workload workload = new Workload(spec.opsPerClient(), spec.keys(), spec.readPercent(), spec.casPercent(), THINK_NS_MEAN, ATTEMPT_TIMEOUT_NS, OP_TIMEOUT_NS);
         List<Long> serverIds = new ArrayList<>();
         for (long id = 1; id <= spec.nodes(); id++) serverIds.add(id);
-        RunContext context = new RunContext(world, spec.raftConfig(), spec.raftFactory(), new TreeSet<>(serverIds), workload);
+        ReplicaSettings settings = spec.settings().draw(seed);
+        if (world.tracing()) world.trace("settings " + settings.describe());
+        RunContext context = new RunContext(world, settings, spec.raftFactory(), new TreeSet<>(serverIds), workload);
         for (long id : serverIds) world.addServer(id, nodeId -> new KvServer(context, nodeId));
         List<Long> clientIds = new ArrayList<>();
         for (int i = 0; i < spec.clients(); i++) {
@@ -160,8 +163,8 @@ public final class RaftKvSimulation {
         for (long id : serverIds) {
             if (world.state(id) != NodeState.UP) continue;
             KvServer server = (KvServer) world.process(id);
-            long applied = server.raft().status().appliedIndex();
-            long hash = server.stateMachine().hash();
+            long applied = server.replica().raft().status().appliedIndex();
+            long hash = server.replica().stateMachine().hash();
             Long other = hashByApplied.putIfAbsent(applied, hash);
             byIndexAndHash.computeIfAbsent(applied, k -> new ArrayList<>()).add("n" + id + "=" + Long.toHexString(hash));
             if (other != null && other != hash) {
@@ -173,23 +176,26 @@ public final class RaftKvSimulation {
 
     /**
      * Each watcher saw every revision in order (checked as it went); here its changes are compared
-     * with what the store itself holds at each revision, and it must have reached the last revision.
+     * with what the store itself holds at each revision still in its history, and it must have
+     * reached the last revision.
      */
     private static String watchProblem(Simulation<ClusterMessage> world, List<Long> serverIds, List<Long> watcherIds) {
         KvServer reference = null;
         for (long id : serverIds) {
             if (world.state(id) != NodeState.UP) continue;
             KvServer server = (KvServer) world.process(id);
-            if (reference == null || server.stateMachine().revision() > reference.stateMachine().revision()) reference = server;
+            if (reference == null || server.replica().stateMachine().revision() > reference.replica().stateMachine().revision()) reference = server;
         }
         if (reference == null) return "no server is up to compare watch streams with";
-        parley.kv.MvccStore store = reference.stateMachine().store();
+        parley.kv.MvccStore store = reference.replica().stateMachine().store();
         for (long watcherId : watcherIds) {
             SimWatcher watcher = (SimWatcher) world.process(watcherId);
             if (watcher.lastRevision() != store.revision()) {
                 return "watcher w" + watcherId + " ended at revision " + watcher.lastRevision() + " but the store is at " + store.revision();
             }
             for (ClusterMessage.Change change : watcher.seen()) {
+                // Below the compaction point the store no longer knows what each revision held.
+                if (change.revision() < store.compactRevision()) continue;
                 parley.kv.KeyValue kv = store.get(parley.kv.Bytes.utf8(change.key()), change.revision());
                 Long stored = kv == null ? null : KvServer.decodeValue(kv.value());
                 if (kv == null || kv.modRevision() != change.revision() || !java.util.Objects.equals(stored, change.value())) {
@@ -272,7 +278,7 @@ public final class RaftKvSimulation {
         private long maxRevision() {
             long revision = 0;
             for (long id : serverIds) {
-                if (world.state(id) == NodeState.UP) revision = Math.max(revision, ((KvServer) world.process(id)).stateMachine().revision());
+                if (world.state(id) == NodeState.UP) revision = Math.max(revision, ((KvServer) world.process(id)).replica().stateMachine().revision());
             }
             return revision;
         }
@@ -298,11 +304,11 @@ public final class RaftKvSimulation {
             long maxCommit = 0;
             for (long id : serverIds) {
                 if (world.state(id) != NodeState.UP) continue;
-                maxCommit = Math.max(maxCommit, ((KvServer) world.process(id)).raft().status().commitIndex());
+                maxCommit = Math.max(maxCommit, ((KvServer) world.process(id)).replica().raft().status().commitIndex());
             }
             for (long id : serverIds) {
                 if (world.state(id) != NodeState.UP) continue;
-                if (((KvServer) world.process(id)).raft().status().appliedIndex() < maxCommit) return false;
+                if (((KvServer) world.process(id)).replica().raft().status().appliedIndex() < maxCommit) return false;
             }
             return true;
         }
@@ -318,7 +324,7 @@ public final class RaftKvSimulation {
                 if (world.state(id) != NodeState.UP) {
                     text.append(world.state(id));
                 } else {
-                    var s = ((KvServer) world.process(id)).raft().status();
+                    var s = ((KvServer) world.process(id)).replica().raft().status();
                     text.append(s.role()).append("/t").append(s.term()).append("/c").append(s.commitIndex()).append("/a").append(s.appliedIndex());
                 }
             }

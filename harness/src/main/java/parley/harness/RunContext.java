@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import parley.check.Event;
-import parley.raft.RaftConfig;
+import parley.replica.RaftNodeFactory;
+import parley.replica.ReplicaSettings;
 import parley.sim.Simulation;
 
 /**
@@ -15,7 +16,7 @@ import parley.sim.Simulation;
  */
 public final class RunContext {
     private final Simulation<ClusterMessage> world;
-    private final RaftConfig raftConfig;
+    private final ReplicaSettings settings;
     private final RaftNodeFactory raftFactory;
     private final Set<Long> serverIds;
     private final SafetyLedger ledger = new SafetyLedger();
@@ -24,16 +25,17 @@ public final class RunContext {
     private boolean healed;
     private int adminAccepted;
 
-    RunContext(Simulation<ClusterMessage> world, RaftConfig raftConfig, RaftNodeFactory raftFactory,
+    RunContext(Simulation<ClusterMessage> world, ReplicaSettings settings, RaftNodeFactory raftFactory,
                Set<Long> serverIds, Workload workload) {
         this.world = world;
-        this.raftConfig = raftConfig;
+        this.settings = settings;
         this.raftFactory = raftFactory;
         this.serverIds = new TreeSet<>(serverIds);
         this.workload = workload;
     }
 
-    public RaftConfig raftConfig() { return raftConfig; }
+    /** The servers' replica settings, drawn for this seed. */
+    public ReplicaSettings settings() { return settings; }
 
     public RaftNodeFactory raftFactory() { return raftFactory; }
 

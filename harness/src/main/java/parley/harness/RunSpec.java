@@ -2,7 +2,9 @@ package parley.harness;
 
 import java.util.EnumSet;
 import java.util.Set;
-import parley.raft.RaftConfig;
+import parley.core.env.SplittableRandomSource;
+import parley.replica.RaftNodeFactory;
+import parley.replica.ReplicaSettings;
 import parley.sim.nemesis.FaultKind;
 
 /**
@@ -19,11 +21,11 @@ import parley.sim.nemesis.FaultKind;
  * @param keys          registers the clients work on
  * @param operatorIntervalMsMean mean time between an operator's leadership transfers and membership
  *                      changes during the safety phase; 0 for none
- * @param raftConfig    the servers' Raft configuration
+ * @param settings      the servers' replica settings (Raft's configuration and the replica's policy), drawn per seed
  * @param raftFactory   how servers create their Raft node (planted-bug variants in tests)
  */
 public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> faults, long faultIntervalMsMean,
-                      int readPercent, int casPercent, int keys, long operatorIntervalMsMean, RaftConfig raftConfig, RaftNodeFactory raftFactory) {
+                      int readPercent, int casPercent, int keys, long operatorIntervalMsMean, SettingsDraw settings, RaftNodeFactory raftFactory) {
     public static final int MAX_NODES = 99;
     public static final int MAX_CLIENTS = 1000;
 
@@ -40,42 +42,51 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
         faults = faults.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(faults));
     }
 
-    /** Raft tuned for simulation: short timeouts, and frequent snapshots in small chunks to exercise them. */
-    public static RaftConfig simulationRaftConfig() {
-        return RaftConfig.builder()
-                .electionTimeoutMs(150, 300)
-                .heartbeatIntervalMs(50)
-                .snapshotThresholdEntries(128)
-                .snapshotChunkBytes(4096)
-                .snapshotChunkTimeoutMs(200)
-                .build();
+    /** How a run gets its servers' settings from its seed. */
+    @FunctionalInterface
+    public interface SettingsDraw {
+        ReplicaSettings draw(long seed);
+
+        /**
+         * A random valid set per seed ({@link ReplicaSettings#random}), from a random source of its own
+         * so that the draw does not shift the world's random sequence.
+         */
+        static SettingsDraw randomPerSeed() {
+            return seed -> ReplicaSettings.random(new SplittableRandomSource(seed ^ 0x5e77_1265_d4a3_b1c9L));
+        }
     }
 
     /** 5 nodes, 5 clients, 1,000 operations, every fault. */
     public static RunSpec defaults() {
-        return new RunSpec(5, 5, 1000, EnumSet.allOf(FaultKind.class), 500, 40, 20, 5, 1000, simulationRaftConfig(), RaftNodeFactory.STANDARD);
+        return new RunSpec(5, 5, 1000, EnumSet.allOf(FaultKind.class), 500, 40, 20, 5, 1000, SettingsDraw.randomPerSeed(), RaftNodeFactory.STANDARD);
     }
 
-    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, raftConfig, raftFactory); }
+    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory); }
 
-    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, raftConfig, raftFactory); }
+    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory); }
 
-    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, raftConfig, raftFactory); }
+    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory); }
 
-    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, raftConfig, raftFactory); }
+    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory); }
 
-    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, keys, operatorIntervalMsMean, raftConfig, raftFactory); }
+    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory); }
 
-    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, raftConfig, f); }
+    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, f); }
 
-    public RunSpec withRaftConfig(RaftConfig c) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, c, raftFactory); }
+    public RunSpec withSettings(SettingsDraw s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, s, raftFactory); }
+
+    /** Leader lease reads on (or off) in every seed's drawn settings. */
+    public RunSpec withLeaseReads(boolean on) {
+        SettingsDraw base = settings;
+        return withSettings(seed -> base.draw(seed).withRaft(raft -> raft.leaseReads(on)));
+    }
 
     /** The operation mix: {@code reads}% reads, {@code cas}% compare-and-sets, the rest writes. */
-    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, keys, operatorIntervalMsMean, raftConfig, raftFactory); }
+    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, keys, operatorIntervalMsMean, settings, raftFactory); }
 
-    public RunSpec withKeys(int k) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, k, operatorIntervalMsMean, raftConfig, raftFactory); }
+    public RunSpec withKeys(int k) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, k, operatorIntervalMsMean, settings, raftFactory); }
 
-    public RunSpec withOperatorIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, ms, raftConfig, raftFactory); }
+    public RunSpec withOperatorIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, ms, settings, raftFactory); }
 
     int opsPerClient() {
         return (opsTotal + clients - 1) / clients;

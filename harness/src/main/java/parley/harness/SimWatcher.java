@@ -16,7 +16,9 @@ import parley.sim.SimProcess;
  *
  * <p>In this workload every revision after 1 is made by exactly one put, so "gap-free" is exact: the
  * next change must carry the next revision, and a progress notice for revision R means every
- * revision up to R has already arrived.
+ * revision up to R has already arrived. The one allowed gap is compaction's: a stream canceled
+ * because the revisions it needs were compacted away (etcd's compacted response) is reopened at
+ * the compaction point, as an etcd client that resyncs would.
  */
 public final class SimWatcher implements SimProcess<ClusterMessage> {
     private static final int LIVENESS_TIMER = 1;
@@ -37,6 +39,7 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
     private long lastRevision = 1;
     private final List<ClusterMessage.Change> seen = new ArrayList<>();
     private int streamsOpened;
+    private int compactionsMet;
 
     SimWatcher(RunContext run, long watcherId, List<Long> servers) {
         this.run = run;
@@ -66,6 +69,11 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
         return streamsOpened;
     }
 
+    /** Streams ended because history this watcher needed was compacted (it then skips to the compaction point). */
+    public int compactionsMet() {
+        return compactionsMet;
+    }
+
     private void openStream() {
         streamId = (watcherId << 20) + ++streamsOpened;
         expectedSeq = 0;
@@ -90,15 +98,27 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
         // The network may reorder a stream's messages; a real stream (TCP) would not, so restore order.
         outOfOrder.put(events.seq(), events);
         while (!outOfOrder.isEmpty() && outOfOrder.firstKey() == expectedSeq) {
+            long stream = streamId;
             process(from, outOfOrder.pollFirstEntry().getValue());
+            if (streamId != stream) return; // reopened after a compaction: a new stream, counted from 0
             expectedSeq++;
         }
     }
 
     private void process(long from, ClusterMessage.WatchEvents events) {
         if (events.canceled()) {
-            // Nothing in this workload compacts, so a canceled watch is itself a bug.
-            throw new IllegalStateException("watch stream s" + streamId + " on n" + from + " canceled: " + events.reason());
+            // Only compaction may end a stream: the revisions it needed are gone, and etcd's answer
+            // names where a new watch may start. Anything else ending a stream is a bug.
+            if (events.compactRevision() <= 0) {
+                throw new IllegalStateException("watch stream s" + streamId + " on n" + from + " canceled: " + events.reason());
+            }
+            Check.that(events.compactRevision() > lastRevision + 1,
+                    "watch compaction: n%d canceled watcher w%d's stream for compaction at %d, but it asked for %d, still in history",
+                    from, watcherId, events.compactRevision(), lastRevision + 1);
+            compactionsMet++;
+            lastRevision = events.compactRevision() - 1;
+            openStream();
+            return;
         }
         for (ClusterMessage.Change change : events.changes()) {
             Check.that(change.revision() == lastRevision + 1,

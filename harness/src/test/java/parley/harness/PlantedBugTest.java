@@ -11,6 +11,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import parley.raft.HardState;
 import parley.raft.RaftNode;
+import parley.replica.RaftNodeFactory;
 import parley.sim.nemesis.FaultKind;
 
 /**

@@ -42,7 +42,7 @@ class SimulationSuiteTest {
     void leaseReadsStayLinearizableUnderAllFaults() {
         // Leases trust bounded clock drift; the nemesis also drifts and jumps single clocks.
         RunSpec spec = RunSpec.defaults().withOps(500)
-                .withRaftConfig(RunSpec.simulationRaftConfig().toBuilder().leaseReads(true).build());
+                .withLeaseReads(true);
         List<String> failures = new ArrayList<>();
         new SimSuite(spec, Runtime.getRuntime().availableProcessors()).run(LongStream.rangeClosed(1, 100).boxed().toList(), false, o -> {
             if (o.verdict().failed()) failures.add("seed " + o.seed() + ": " + o.verdict() + ": " + o.detail());

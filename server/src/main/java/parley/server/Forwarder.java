@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import parley.etcdapi.EtcdBackendException;
 import parley.etcdapi.EtcdErrors;
 import parley.etcdapi.RequestDeadlines;
 import parley.kv.KvCodec;
@@ -111,6 +112,7 @@ final class Forwarder {
             case RaftKvNode.NotLeaderException notLeader -> "NOT_LEADER:" + notLeader.leaderId();
             case RaftKvNode.OutcomeUnknownException unknown -> "LEADER_CHANGED";
             case RaftKvNode.MemberNotFoundException notFound -> "MEMBER_NOT_FOUND";
+            case EtcdBackendException noSpace when noSpace.reason() == EtcdBackendException.Reason.NO_SPACE -> "NO_SPACE:" + noSpace.detail();
             default -> "ERROR:" + cause.getMessage();
         };
     }
@@ -122,6 +124,9 @@ final class Forwarder {
         }
         if (name.equals("LEADER_CHANGED")) return new RaftKvNode.OutcomeUnknownException();
         if (name.equals("MEMBER_NOT_FOUND")) return new RaftKvNode.MemberNotFoundException(0);
+        if (name.startsWith("NO_SPACE:")) {
+            return new EtcdBackendException(EtcdBackendException.Reason.NO_SPACE, name.substring("NO_SPACE:".length()));
+        }
         return new IllegalStateException(name.startsWith("ERROR:") ? name.substring(6) : name);
     }
 }

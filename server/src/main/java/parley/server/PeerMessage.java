@@ -8,8 +8,8 @@ import parley.raft.RaftMessage;
  * in the store's own binary encoding ({@link parley.kv.KvCodec}); and SWIM's membership gossip.
  */
 public sealed interface PeerMessage {
-    /** A Raft message. */
-    record Raft(RaftMessage message) implements PeerMessage {}
+    /** A Raft message between two replicas of group {@code groupId} (see {@link parley.host.ReplicaHost}). */
+    record Raft(long groupId, RaftMessage message) implements PeerMessage {}
 
     /** A client request forwarded to the leader. */
     record Forward(long requestId, Kind kind, byte[] payload) implements PeerMessage {}

@@ -2,6 +2,7 @@ package parley.server;
 
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import parley.replica.KvReplica;
 import parley.transport.CodecException;
 import parley.transport.MessageCodec;
 import parley.transport.RaftMessageCodec;
@@ -11,23 +12,29 @@ import parley.transport.RaftMessageCodec;
  * 100), and forwarded client requests and replies with tags 100 and 101:
  * {@code [tag][requestId i64][kind u8 | result length i32][bytes][error length u16][error utf-8]};
  * SWIM's messages with tag 102 followed by {@link SwimCodec}'s encoding.
+ *
+ * <p>Raft messages are addressed by group ({@link parley.host.ReplicaHost}). The default keyspace's
+ * group, which carries nearly all traffic today, travels bare; any other group's message is wrapped
+ * as {@code [103][groupId i64][Raft message]}. The codec's version (checked in the peer handshake)
+ * names this layout, so a member speaking another one is refused at connect rather than misread.
  */
 public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
     private static final int TAG_FORWARD = 100;
     private static final int TAG_FORWARD_REPLY = 101;
     private static final int TAG_SWIM = 102;
+    private static final int TAG_GROUP = 103;
     private static final int PAYLOAD_BYTES_MAX = 64 << 20;
 
     private final RaftMessageCodec raft = RaftMessageCodec.withDefaultLimits();
 
-    @Override public int version() { return raft.version() * 100 + 2; }
+    @Override public int version() { return raft.version() * 100 + 3; }
 
     @Override public int encodedSizeBytesMin() { return raft.encodedSizeBytesMin(); }
 
     @Override
     public int encodedSizeBytes(PeerMessage message) {
         return switch (message) {
-            case PeerMessage.Raft r -> raft.encodedSizeBytes(r.message());
+            case PeerMessage.Raft r -> (r.groupId() == KvReplica.DEFAULT_GROUP_ID ? 0 : 1 + 8) + raft.encodedSizeBytes(r.message());
             case PeerMessage.Forward f -> 1 + 8 + 1 + 4 + f.payload().length;
             case PeerMessage.ForwardReply r -> 1 + 8 + 4 + (r.result() == null ? 0 : r.result().length) + 2 + errorBytes(r).length;
             case PeerMessage.Swim swim -> 1 + SwimCodec.encodedSizeBytes(swim.message());
@@ -37,7 +44,10 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
     @Override
     public void encode(PeerMessage message, ByteBuf out) {
         switch (message) {
-            case PeerMessage.Raft r -> raft.encode(r.message(), out);
+            case PeerMessage.Raft r -> {
+                if (r.groupId() != KvReplica.DEFAULT_GROUP_ID) out.writeByte(TAG_GROUP).writeLong(r.groupId());
+                raft.encode(r.message(), out);
+            }
             case PeerMessage.Forward f -> out.writeByte(TAG_FORWARD).writeLong(f.requestId()).writeByte(f.kind().ordinal())
                     .writeInt(f.payload().length).writeBytes(f.payload());
             case PeerMessage.ForwardReply r -> {
@@ -57,8 +67,16 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
     @Override
     public PeerMessage decode(ByteBuf in) {
         int tag = in.getUnsignedByte(in.readerIndex());
-        if (tag < TAG_FORWARD) return new PeerMessage.Raft(raft.decode(in));
+        if (tag < TAG_FORWARD) return new PeerMessage.Raft(KvReplica.DEFAULT_GROUP_ID, raft.decode(in));
         in.skipBytes(1);
+        if (tag == TAG_GROUP) {
+            need(in, 8, "groupId");
+            long groupId = in.readLong();
+            if (in.readableBytes() == 0 || in.getUnsignedByte(in.readerIndex()) >= TAG_FORWARD) {
+                throw new CodecException("PeerMessage", "group", "group " + groupId + " carries no Raft message");
+            }
+            return new PeerMessage.Raft(groupId, raft.decode(in));
+        }
         if (tag == TAG_SWIM) return new PeerMessage.Swim(SwimCodec.decode(in));
         need(in, 8, "requestId");
         long requestId = in.readLong();

@@ -19,6 +19,7 @@ import parley.kv.KvResult;
 import parley.kv.WatchRequest;
 import parley.raft.ClusterConfig;
 import parley.raft.RaftStatus;
+import parley.replica.KvReplica;
 
 /**
  * The etcd API's backend on a Raft replica: writes go through consensus, reads through ReadIndex
@@ -65,22 +66,11 @@ public final class RaftBackend implements EtcdBackend {
     }
 
     /**
-     * Why {@code command} would take the store past its quota, or null. As etcd does, only what adds
-     * data is refused (puts, transactions, lease grants); deletes and compactions, which free space,
-     * always pass, and the leader compacts history once it grows past a quarter of the quota. Every
-     * replica holds the same data, so each node checks its own copy.
+     * Why {@code command} would take the store past its quota, or null: the replica's own rule
+     * ({@link KvReplica#quotaRefusal}), checked here too so that a follower refuses before forwarding.
      */
     private String quotaProblem(KvCommand command) {
-        long quota = config.quotaBackendBytes();
-        long stored = node.storedBytes();
-        long adding = switch (command) {
-            case KvCommand.Put put -> put.key().length() + put.value().length();
-            case KvCommand.Txn txn -> 0;
-            case KvCommand.LeaseGrant grant -> 0;
-            default -> -1;
-        };
-        if (adding < 0 || stored + adding <= quota) return null;
-        return "the store holds " + stored + " bytes of keys and values, the quota is " + quota + " (quota-backend-bytes)";
+        return KvReplica.quotaRefusal(command, node.storedBytes(), config.quotaBackendBytes());
     }
 
     @Override

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import parley.etcdapi.EtcdApiConfig;
 import parley.etcdapi.EtcdGrpcServer;
 import parley.raft.ClusterConfig;
-import parley.raft.RaftConfig;
 import parley.raft.RaftMessage;
+import parley.replica.RaftNodeFactory;
+import parley.replica.ReplicaSettings;
 import parley.raft.RaftRole;
 import parley.transport.NettyIo;
 import parley.transport.PeerTls;
@@ -80,7 +81,7 @@ public final class ServerNode implements AutoCloseable {
             @Override public void onFailure(WalFailedException failure) {
                 LOG.log(System.Logger.Level.ERROR, "write-ahead log failed; this node stops accepting writes: " + failure.getMessage());
                 RaftKvNode node = nodeRef.get();
-                if (node != null) node.stepDownForDiskFailure();
+                if (node != null) node.stepDownForDiskFailure(failure.getMessage());
             }
         };
         WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), WalConfig.DEFAULT.recordBytesMax(),
@@ -99,24 +100,17 @@ public final class ServerNode implements AutoCloseable {
         PeerTransport<PeerMessage> transport = new PeerTransport<>(transportConfig.build(), new PeerMessageCodec(), Runnable::run,
                 (from, message) -> {
                     switch (message) {
-                        case PeerMessage.Raft raft -> nodeRef.get().deliver(from, raft.message());
+                        case PeerMessage.Raft raft -> nodeRef.get().deliver(from, raft.groupId(), raft.message());
                         case PeerMessage.Forward forward -> forwarderRef.get().onForward(from, forward);
                         case PeerMessage.ForwardReply reply -> forwarderRef.get().onReply(reply);
                         case PeerMessage.Swim swim -> membershipRef.get().deliver(from, swim.message());
                     }
                 }, peerTls(config.peerTls()), loop.ioGroup());
-        RaftConfig raftConfig = RaftConfig.builder()
-                .electionTimeoutMs(config.electionTimeoutMsMin(), config.electionTimeoutMsMax())
-                .heartbeatIntervalMs(config.heartbeatIntervalMs())
-                // Like etcd's --snapshot-count: a snapshot serializes the whole store on the node's
-                // thread, so take one per 100,000 entries rather than Raft's simulation-friendly default.
-                .snapshotThresholdEntries(100_000)
-                // The log since the last snapshot stays in memory: with large values, snapshot by bytes too.
-                .snapshotThresholdBytes(Math.min(64L << 20, Math.max(1L << 20, config.quotaBackendBytes() / 2)))
-                .build();
+        ReplicaSettings settings = ReplicaSettings.standard(config.electionTimeoutMsMin(), config.electionTimeoutMsMax(),
+                config.heartbeatIntervalMs(), config.quotaBackendBytes(), config.historyRetentionRevisions());
         ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
-        RaftKvNode node = new RaftKvNode(config.nodeId(), raftConfig, storage, loop,
-                (to, message) -> transport.send(to, new PeerMessage.Raft(message)), founders, clockNs, raftNodes);
+        RaftKvNode node = new RaftKvNode(config.nodeId(), settings, storage, loop,
+                (to, group, message) -> transport.send(to, new PeerMessage.Raft(group, message)), founders, clockNs, raftNodes);
         nodeRef.set(node);
         Map<Long, String> swimMembers = new TreeMap<>();
         config.members().values().forEach(m -> swimMembers.put(m.id(), m.peer().toString()));
@@ -131,8 +125,6 @@ public final class ServerNode implements AutoCloseable {
         metrics.membership(membership::view);
         metricsRef.set(metrics);
         node.metrics(metrics);
-        node.historyRetentionRevisions(config.historyRetentionRevisions());
-        node.historyRetentionBytes(config.quotaBackendBytes() / 4);
         node.start();
         membership.start();
         transport.start();

@@ -26,7 +26,7 @@ final class StateHashPage implements HttpHandler {
         int code;
         String body;
         try {
-            RaftKvNode.StateHash h = node.stateHash().get(5, TimeUnit.SECONDS);
+            parley.replica.KvReplica.StateHash h = node.stateHash().get(5, TimeUnit.SECONDS);
             code = 200;
             body = "{\"appliedIndex\":" + h.appliedIndex() + ",\"revision\":" + h.revision()
                     + ",\"hash\":\"" + Long.toHexString(h.hash()) + "\"}\n";

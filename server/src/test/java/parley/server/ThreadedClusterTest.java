@@ -36,7 +36,6 @@ import parley.kv.KvCommand;
 import parley.kv.KvResult;
 import parley.raft.ClusterConfig;
 import parley.raft.MemoryRaftStorage;
-import parley.raft.RaftConfig;
 import parley.raft.RaftMessage;
 import parley.raft.RaftStorage;
 import parley.raft.RaftRole;
@@ -47,7 +46,7 @@ import parley.raft.RaftRole;
  * judged by the linearizability checker.
  */
 class ThreadedClusterTest {
-    private static final RaftConfig CONFIG = RaftConfig.builder().electionTimeoutMs(150, 300).heartbeatIntervalMs(30).build();
+    private static final parley.replica.ReplicaSettings CONFIG = parley.replica.ReplicaSettings.standard(150, 300, 30, 0, 0);
 
     /** In-memory storage whose syncs complete right away (on the node's loop, as a WAL's would). */
     static final class InstantSyncStorage implements RaftStorage {
@@ -88,12 +87,12 @@ class ThreadedClusterTest {
             }
         }
 
-        private void route(long to, RaftMessage message) {
+        private void route(long to, long groupId, RaftMessage message) {
             // The sender's id is not in the message; find it from the calling loop thread's name.
             long from = Long.parseLong(Thread.currentThread().getName().substring(1));
             if (down.contains(to) || down.contains(from)) return;
             RaftKvNode target = nodes.get(to);
-            if (target != null) target.deliver(from, message);
+            if (target != null) target.deliver(from, groupId, message);
         }
 
         long leader() {

@@ -1,4 +1,4 @@
-package parley.server;
+package parley.replica;
 
 import parley.core.env.Env;
 import parley.raft.RaftConfig;
@@ -9,9 +9,9 @@ import parley.raft.RaftStorage;
 import parley.raft.StateMachine;
 
 /**
- * Makes the node's {@link RaftNode}. The server always uses {@link #STANDARD}; the seam exists so that
- * test code can run the real server with a planted-bug subclass (overriding one of RaftNode's
- * protected test seams) and show that fault testing catches it.
+ * Makes a replica's {@link RaftNode}. Both runtimes use {@link #STANDARD}; the seam exists so that test
+ * code can run the simulator or the real server with a planted-bug subclass (overriding one of
+ * RaftNode's protected test seams) and show that the checks catch it.
  */
 @FunctionalInterface
 public interface RaftNodeFactory {
