@@ -21,6 +21,27 @@ public sealed interface ClusterMessage {
         @Override public String toString() { return "Request{#" + requestId + " c" + clientId + "/" + sequence + " " + op + "}"; }
     }
 
+    /**
+     * A lease holder's request: grant a lease or keep it alive. Like a write, it carries the holder's
+     * session ({@code clientId}, {@code sequence}), so a retry applies at most once.
+     */
+    record LeaseRequest(long requestId, long clientId, long sequence, LeaseOp op) implements ClusterMessage {
+        @Override public String toString() { return "LeaseRequest{#" + requestId + " c" + clientId + "/" + sequence + " " + op + "}"; }
+    }
+
+    /** What a lease holder asks for. */
+    sealed interface LeaseOp {
+        long leaseId();
+
+        record Grant(long leaseId, long ttlSeconds) implements LeaseOp {
+            @Override public String toString() { return "grant L" + leaseId + " ttl=" + ttlSeconds + "s"; }
+        }
+
+        record KeepAlive(long leaseId) implements LeaseOp {
+            @Override public String toString() { return "keepalive L" + leaseId; }
+        }
+    }
+
     /** The server's answer to request {@code requestId}. */
     record Response(long requestId, Reply reply) implements ClusterMessage {
         @Override public String toString() { return "Response{#" + requestId + " " + reply + "}"; }
@@ -116,6 +137,12 @@ public sealed interface ClusterMessage {
 
         /** A cas applied: {@code succeeded} tells whether the comparison held. */
         record CasResult(boolean succeeded) implements Reply {}
+
+        /** A lease was granted or kept alive: it lives {@code ttlSeconds} more by the leader's clock. */
+        record LeaseAlive(long ttlSeconds) implements Reply {}
+
+        /** The lease does not exist (it expired, or its expiry is on its way through the log). */
+        record LeaseNotFound() implements Reply {}
 
         /** The request was rejected by the state machine (a bug in the workload or the store). */
         record Error(String message) implements Reply {}

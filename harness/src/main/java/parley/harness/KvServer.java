@@ -48,6 +48,9 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     private KvReplica replica;
     private SimRaftStorage storage;
     private String lastObserved = "";
+    private long leasesSeenChangeCount = -1;
+    /** The lease ids this incarnation saw last (null before its first look: a restart reports nothing it did not see go). */
+    private Set<Long> leaseIdsSeen;
 
     KvServer(RunContext run, long nodeId) {
         this.run = run;
@@ -62,7 +65,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
                 ReplicaHost.TombstoneLog.inMemory(), REPLICAS_MAX);
         Env<RaftMessage> groupEnv = new DurabilityCheckedEnv(host.open(KvReplica.DEFAULT_GROUP_ID), this);
         ClusterConfig founders = new ClusterConfig(run.serverIds(), Set.of(), Set.of());
-        replica = new KvReplica(groupEnv, storage, run.settings(), founders, run.raftFactory(), new Observer());
+        replica = new KvReplica(groupEnv, storage, run.settings(), founders, run.raftFactory(), run.leaseClocks(), new Observer());
         host.attach(KvReplica.DEFAULT_GROUP_ID, replica);
         replica.start();
         observe();
@@ -73,6 +76,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
         switch (message) {
             case ClusterMessage.Raft raftMessage -> host.onMessage(from, raftMessage.groupId(), raftMessage.message());
             case ClusterMessage.Request request -> onRequest(from, request);
+            case ClusterMessage.LeaseRequest lease -> onLeaseRequest(from, lease);
             case ClusterMessage.WatchCreate create -> onWatchCreate(from, create);
             case ClusterMessage.Admin admin -> onAdmin(from, admin);
             case ClusterMessage.AdminReply reply -> throw new IllegalStateException("server got an admin reply: " + reply);
@@ -179,6 +183,25 @@ public final class KvServer implements SimProcess<ClusterMessage> {
                 new ClientReply(client, requestId, KvServer::writeReply)));
     }
 
+    private void onLeaseRequest(long holder, ClusterMessage.LeaseRequest request) {
+        KvCommand command = switch (request.op()) {
+            case ClusterMessage.LeaseOp.Grant grant -> new KvCommand.LeaseGrant(grant.leaseId(), grant.ttlSeconds());
+            case ClusterMessage.LeaseOp.KeepAlive keepAlive -> new KvCommand.LeaseKeepAlive(keepAlive.leaseId());
+        };
+        replica.write(KvReplica.Write.session(request.clientId(), request.sequence(), command,
+                new ClientReply(holder, request.requestId(), KvServer::leaseReply)));
+    }
+
+    private static Reply leaseReply(KvResult result) {
+        return switch (result) {
+            case KvResult.LeaseGrantResult grant -> new Reply.LeaseAlive(grant.ttlSeconds());
+            case KvResult.LeaseKeepAliveResult keepAlive -> new Reply.LeaseAlive(keepAlive.ttlSeconds());
+            case KvResult.Failure failure when failure.error() == parley.kv.KvError.LEASE_NOT_FOUND -> new Reply.LeaseNotFound();
+            case KvResult.Failure failure -> new Reply.Error(failure.error() + ": " + failure.detail());
+            default -> new Reply.Error("unexpected lease result " + result);
+        };
+    }
+
     private static Reply readReply(KvResult result) {
         return switch (result) {
             case KvResult.RangeResult range -> new Reply.ReadValue(range.kvs().isEmpty() ? null : decodeValue(range.kvs().get(0).value()));
@@ -263,8 +286,25 @@ public final class KvServer implements SimProcess<ClusterMessage> {
         }
     }
 
+    /** Reports leases that left this replica's table (expired: holders never revoke) to the lease ledger. */
+    private void observeLeases() {
+        parley.kv.LeaseTable leases = replica.stateMachine().leases();
+        if (leases.changeCount() == leasesSeenChangeCount) return;
+        leasesSeenChangeCount = leases.changeCount();
+        Set<Long> now = new TreeSet<>(leases.ids());
+        if (leaseIdsSeen != null) {
+            for (long id : leaseIdsSeen) {
+                if (now.contains(id)) continue;
+                if (run.tracing()) run.trace(nodeId, "lease L" + id + " gone (applied " + replica.status().appliedIndex() + ")");
+                run.leases().expired(nodeId, id, run.serverClocksNs());
+            }
+        }
+        leaseIdsSeen = now;
+    }
+
     /** Traces what this node believes whenever it changes: the timeline `--trace` shows. */
     private void observe() {
+        if (replica != null) observeLeases();
         if (!run.tracing() || replica == null || replica.status() == null) return;
         RaftStatus s = replica.status();
         String belief = s.role() + " term=" + s.term() + " leader=" + (s.leaderId() == 0 ? "?" : "n" + s.leaderId())
@@ -300,6 +340,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
         @Override public long nodeId() { return env.nodeId(); }
         @Override public long nowNs() { return env.nowNs(); }
         @Override public RandomSource random() { return env.random(); }
+        @Override public parley.core.env.Buggify buggify() { return env.buggify(); }
         @Override public void send(long to, RaftMessage message) {
             server.checkDurableBeforeSend(to, message);
             env.send(to, message);

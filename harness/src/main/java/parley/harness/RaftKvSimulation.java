@@ -47,6 +47,9 @@ public final class RaftKvSimulation {
     /** Watchers per run, each checking that its stream of changes is complete and in order. */
     static final int WATCHERS = 2;
     static final long OPERATOR_ID = 3000;
+    static final long LEASE_HOLDER_ID_BASE = 4000;
+    /** Lease holders per run, with TTLs of 1 and 2 s, whose leases' expiry the {@link LeaseLedger} judges. */
+    static final int LEASE_HOLDERS = 2;
     private static final long THINK_NS_MEAN = 30_000_000L;
     private static final long ATTEMPT_TIMEOUT_NS = 300_000_000L;
     private static final long OP_TIMEOUT_NS = 3_000_000_000L;
@@ -65,7 +68,7 @@ public final class RaftKvSimulation {
     }
 
     /** What one run produced: the verdict and, for replay and reports, the history it recorded. */
-    public record Run(SeedOutcome outcome, List<Event> history) {}
+    public record Run(SeedOutcome outcome, List<Event> history, LeaseLedger.Stats leases) {}
 
     /** Runs {@code seed} without a trace. */
     public SeedOutcome run(long seed) {
@@ -76,12 +79,13 @@ public final class RaftKvSimulation {
     public Run runRecorded(long seed, Trace trace) {
         long wallStartNs = System.nanoTime();
         Simulation<ClusterMessage> world = new Simulation<>(SimConfig.defaults(seed).withTrace(trace).withMaxEvents(MAX_EVENTS));
+        world.buggify().enable();
         Workload workload = new Workload(spec.opsPerClient(), spec.keys(), spec.readPercent(), spec.casPercent(), THINK_NS_MEAN, ATTEMPT_TIMEOUT_NS, OP_TIMEOUT_NS);
         List<Long> serverIds = new ArrayList<>();
         for (long id = 1; id <= spec.nodes(); id++) serverIds.add(id);
         ReplicaSettings settings = spec.settings().draw(seed);
         if (world.tracing()) world.trace("settings " + settings.describe());
-        RunContext context = new RunContext(world, settings, spec.raftFactory(), new TreeSet<>(serverIds), workload);
+        RunContext context = new RunContext(world, settings, spec.raftFactory(), spec.leaseClocks(), new TreeSet<>(serverIds), workload);
         for (long id : serverIds) world.addServer(id, nodeId -> new KvServer(context, nodeId));
         List<Long> clientIds = new ArrayList<>();
         for (int i = 0; i < spec.clients(); i++) {
@@ -95,6 +99,11 @@ public final class RaftKvSimulation {
             long watcherId = WATCHER_ID_BASE + 1 + i;
             watcherIds.add(watcherId);
             world.addClient(watcherId, nodeId -> new SimWatcher(context, nodeId, serverIds));
+        }
+        for (int i = 0; i < LEASE_HOLDERS; i++) {
+            long holderId = LEASE_HOLDER_ID_BASE + 1 + i;
+            long ttlSeconds = 1 + i % 2;
+            world.addClient(holderId, nodeId -> new SimLeaseHolder(context, nodeId, serverIds, ttlSeconds));
         }
         if (spec.operatorIntervalMsMean() > 0) {
             world.addClient(OPERATOR_ID, nodeId -> new SimOperator(context, serverIds, spec.operatorIntervalMsMean() * 1_000_000L));
@@ -122,8 +131,13 @@ public final class RaftKvSimulation {
         SeedOutcome outcome = new SeedOutcome(seed, judgement.verdict, judgement.detail, counts[0], counts[1], counts[2],
                 injected, context.ledger().leaderElections(), context.adminAccepted(), world.stats().messagesSent(), world.eventCount(),
                 world.nowNs(), endNs - wallStartNs, endNs - checkStartNs);
+        if (world.tracing()) {
+            world.trace("buggify sites " + world.buggify().sites() + ", fired " + world.buggify().fired());
+            LeaseLedger.Stats leases = context.leases().stats();
+            world.trace("leases granted " + leases.granted() + ", refreshes " + leases.refreshes() + ", expired " + leases.expired());
+        }
         if (world.tracing()) world.trace("verdict " + outcome.verdict() + (outcome.detail().isEmpty() ? "" : ": " + outcome.detail()));
-        return new Run(outcome, context.history());
+        return new Run(outcome, context.history(), context.leases().stats());
     }
 
     private record Judgement(SeedOutcome.Verdict verdict, String detail) {}

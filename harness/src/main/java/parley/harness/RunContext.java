@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import parley.check.Event;
+import parley.replica.LeaseClockFactory;
 import parley.replica.RaftNodeFactory;
 import parley.replica.ReplicaSettings;
 import parley.sim.Simulation;
@@ -18,18 +19,21 @@ public final class RunContext {
     private final Simulation<ClusterMessage> world;
     private final ReplicaSettings settings;
     private final RaftNodeFactory raftFactory;
+    private final LeaseClockFactory leaseClocks;
     private final Set<Long> serverIds;
     private final SafetyLedger ledger = new SafetyLedger();
+    private final LeaseLedger leases = new LeaseLedger();
     private final List<Event> history = new ArrayList<>();
     private final Workload workload;
     private boolean healed;
     private int adminAccepted;
 
-    RunContext(Simulation<ClusterMessage> world, ReplicaSettings settings, RaftNodeFactory raftFactory,
+    RunContext(Simulation<ClusterMessage> world, ReplicaSettings settings, RaftNodeFactory raftFactory, LeaseClockFactory leaseClocks,
                Set<Long> serverIds, Workload workload) {
         this.world = world;
         this.settings = settings;
         this.raftFactory = raftFactory;
+        this.leaseClocks = leaseClocks;
         this.serverIds = new TreeSet<>(serverIds);
         this.workload = workload;
     }
@@ -39,10 +43,23 @@ public final class RunContext {
 
     public RaftNodeFactory raftFactory() { return raftFactory; }
 
+    public LeaseClockFactory leaseClocks() { return leaseClocks; }
+
     /** The founding voters, sorted. */
     public Set<Long> serverIds() { return serverIds; }
 
     public SafetyLedger ledger() { return ledger; }
+
+    /** Judges lease expiry against the refreshes lease holders were told succeeded. */
+    LeaseLedger leases() { return leases; }
+
+    /** Every server's local clock reading now, in server id order (for the lease check). */
+    long[] serverClocksNs() {
+        long[] readings = new long[serverIds.size()];
+        int i = 0;
+        for (long id : serverIds) readings[i++] = world.clock(id).localNs(world.nowNs());
+        return readings;
+    }
 
     public Workload workload() { return workload; }
 

@@ -3,6 +3,7 @@ package parley.harness;
 import java.util.EnumSet;
 import java.util.Set;
 import parley.core.env.SplittableRandomSource;
+import parley.replica.LeaseClockFactory;
 import parley.replica.RaftNodeFactory;
 import parley.replica.ReplicaSettings;
 import parley.sim.nemesis.FaultKind;
@@ -23,9 +24,11 @@ import parley.sim.nemesis.FaultKind;
  *                      changes during the safety phase; 0 for none
  * @param settings      the servers' replica settings (Raft's configuration and the replica's policy), drawn per seed
  * @param raftFactory   how servers create their Raft node (planted-bug variants in tests)
+ * @param leaseClocks   how servers create their leader's lease clock (planted-bug variants in tests)
  */
 public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> faults, long faultIntervalMsMean,
-                      int readPercent, int casPercent, int keys, long operatorIntervalMsMean, SettingsDraw settings, RaftNodeFactory raftFactory) {
+                      int readPercent, int casPercent, int keys, long operatorIntervalMsMean, SettingsDraw settings, RaftNodeFactory raftFactory,
+                      LeaseClockFactory leaseClocks) {
     public static final int MAX_NODES = 99;
     public static final int MAX_CLIENTS = 1000;
 
@@ -58,22 +61,25 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
 
     /** 5 nodes, 5 clients, 1,000 operations, every fault. */
     public static RunSpec defaults() {
-        return new RunSpec(5, 5, 1000, EnumSet.allOf(FaultKind.class), 500, 40, 20, 5, 1000, SettingsDraw.randomPerSeed(), RaftNodeFactory.STANDARD);
+        return new RunSpec(5, 5, 1000, EnumSet.allOf(FaultKind.class), 500, 40, 20, 5, 1000, SettingsDraw.randomPerSeed(), RaftNodeFactory.STANDARD,
+                LeaseClockFactory.STANDARD);
     }
 
-    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory); }
+    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
 
-    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory); }
+    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
 
-    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory); }
+    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
 
-    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory); }
+    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
 
-    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory); }
+    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
 
-    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, f); }
+    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, f, leaseClocks); }
 
-    public RunSpec withSettings(SettingsDraw s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, s, raftFactory); }
+    public RunSpec withLeaseClocks(LeaseClockFactory l) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, l); }
+
+    public RunSpec withSettings(SettingsDraw s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, s, raftFactory, leaseClocks); }
 
     /** Leader lease reads on (or off) in every seed's drawn settings. */
     public RunSpec withLeaseReads(boolean on) {
@@ -82,11 +88,11 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
     }
 
     /** The operation mix: {@code reads}% reads, {@code cas}% compare-and-sets, the rest writes. */
-    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, keys, operatorIntervalMsMean, settings, raftFactory); }
+    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
 
-    public RunSpec withKeys(int k) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, k, operatorIntervalMsMean, settings, raftFactory); }
+    public RunSpec withKeys(int k) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, k, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
 
-    public RunSpec withOperatorIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, ms, settings, raftFactory); }
+    public RunSpec withOperatorIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, ms, settings, raftFactory, leaseClocks); }
 
     int opsPerClient() {
         return (opsTotal + clients - 1) / clients;

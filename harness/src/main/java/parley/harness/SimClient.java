@@ -181,6 +181,8 @@ public final class SimClient implements SimProcess<ClusterMessage> {
                 if (cas.succeeded()) lastSeenValue.put(current.key(), ((ClientOp.Cas) current).next());
                 complete(cas.succeeded() ? EventType.OK : EventType.FAIL, invokeValue(current));
             }
+            case Reply.LeaseAlive alive -> throw new IllegalStateException("client got a lease reply: " + response.reply());
+            case Reply.LeaseNotFound notFound -> throw new IllegalStateException("client got a lease reply: " + response.reply());
             case Reply.Error error -> throw new IllegalStateException(
                     "server n" + from + " rejected " + current + " from c" + clientId + ": " + error.message());
         }

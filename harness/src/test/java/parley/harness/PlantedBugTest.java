@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import parley.raft.HardState;
+import parley.kv.LeaseClock;
 import parley.raft.RaftNode;
 import parley.replica.RaftNodeFactory;
 import parley.sim.nemesis.FaultKind;
@@ -81,8 +82,47 @@ class PlantedBugTest {
         });
     }
 
+    @Test
+    void newLeaderTakingLeaseDeadlinesFromItsFollowerClockIsCaught() {
+        // A new leader should give every lease a full TTL from its own now. This one dates them from
+        // the reading its clock had when it last became a follower, a time at which the holders'
+        // later keep-alives were none of its business: their leases expire at once, long before the
+        // TTL the holders were promised has passed on any clock.
+        assertCaught("lease expiry from a follower's clock", RunSpec.defaults().withOps(400).withLeaseClocks((leases, retryNs) -> new LeaseClock(leases, retryNs) {
+            private long followerSinceNs;
+
+            @Override
+            public void onBecameFollower() {
+                super.onBecameFollower();
+                followerSinceNs = lastNowNs;
+            }
+
+            @Override
+            public void onBecameLeader(long nowNs) {
+                super.onBecameLeader(Math.min(nowNs, followerSinceNs));
+            }
+
+            private long lastNowNs;
+
+            @Override
+            public java.util.List<Long> expired(long nowNs, int max) {
+                lastNowNs = nowNs;
+                return super.expired(nowNs, max);
+            }
+
+            @Override
+            public long keepAlive(long id, long nowNs) {
+                lastNowNs = nowNs;
+                return super.keepAlive(id, nowNs);
+            }
+        }));
+    }
+
     private static void assertCaught(String bug, RunSpec faults, RaftNodeFactory buggy) {
-        RunSpec spec = faults.withRaftFactory(buggy);
+        assertCaught(bug, faults.withRaftFactory(buggy));
+    }
+
+    private static void assertCaught(String bug, RunSpec spec) {
         List<Long> seeds = LongStream.rangeClosed(1, SEED_BUDGET).boxed().toList();
         List<SeedOutcome> outcomes = new SimSuite(spec, Runtime.getRuntime().availableProcessors()).run(seeds, true, o -> {});
         SeedOutcome last = outcomes.get(outcomes.size() - 1);

@@ -229,6 +229,8 @@ public final class ReplicaHost<P> {
 
         @Override public RandomSource random() { return host.node.random(); }
 
+        @Override public parley.core.env.Buggify buggify() { return host.node.buggify(); }
+
         @Override
         public void send(long to, P message) {
             if (hosted.destroyed) return; // a destroyed replica's leftovers say nothing

@@ -24,8 +24,11 @@ import java.util.TreeMap;
  * revoked through the log are picked up from the table by itself.
  *
  * <p>All time comes in as {@code nowNs} from the runtime's {@code Env#nowNs()}.
+ *
+ * <p>Not final only so that test code can plant a bug in it (a leader that trusts the wrong clock)
+ * and show that the simulator's lease check catches it; nothing in the product subclasses it.
  */
-public final class LeaseClock {
+public class LeaseClock {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final LeaseTable leases;

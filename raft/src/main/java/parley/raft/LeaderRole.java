@@ -416,7 +416,10 @@ final class LeaderRole {
         Check.that(offset >= 0 && length >= 0 && offset + length <= total, "snapshot chunk out of range");
         byte[] chunk = Arrays.copyOfRange(s.data(), (int) offset, (int) offset + length);
         boolean done = offset + length == total;
-        node.env.send(p.peerId, new InstallSnapshot(term, s.index(), s.term(), s.config(), total, offset, chunk, done));
+        InstallSnapshot message = new InstallSnapshot(term, s.index(), s.term(), s.config(), total, offset, chunk, done);
+        node.env.send(p.peerId, message);
+        // A retransmission that crossed the original's acknowledgement: the follower sees the chunk twice.
+        if (node.env.buggify().fire("raft.snapshot-chunk-twice")) node.env.send(p.peerId, message);
         p.snapshotChunkLength = length;
         p.snapshotChunkSentNs = nowNs();
     }

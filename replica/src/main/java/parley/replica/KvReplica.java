@@ -12,6 +12,7 @@ import parley.core.env.Env;
 import parley.host.ReplicaHost;
 import parley.kv.KvCodec;
 import parley.kv.KvCommand;
+import parley.kv.KvError;
 import parley.kv.KvResult;
 import parley.kv.KvStateMachine;
 import parley.kv.LeaseClock;
@@ -126,6 +127,12 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
      */
     public KvReplica(Env<RaftMessage> env, RaftStorage storage, ReplicaSettings settings, ClusterConfig founders,
                      RaftNodeFactory raftNodes, ReplicaObserver observer) {
+        this(env, storage, settings, founders, raftNodes, LeaseClockFactory.STANDARD, observer);
+    }
+
+    /** @param leaseClocks makes the leader's lease clock (a planted-bug variant in tests) */
+    public KvReplica(Env<RaftMessage> env, RaftStorage storage, ReplicaSettings settings, ClusterConfig founders,
+                     RaftNodeFactory raftNodes, LeaseClockFactory leaseClocks, ReplicaObserver observer) {
         Check.that(LEASE_TIMER_ID != RaftNode.ELECTION_TIMER_ID && LEASE_TIMER_ID != RaftNode.HEARTBEAT_TIMER_ID
                 && WATCH_PROGRESS_TIMER_ID != RaftNode.ELECTION_TIMER_ID && WATCH_PROGRESS_TIMER_ID != RaftNode.HEARTBEAT_TIMER_ID,
                 "the replica's timer ids must differ from Raft's");
@@ -136,7 +143,7 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
         this.observer = observer;
         this.configChanges = new ConfigChanges(observer);
         this.sessionId = env.random().nextLong(1, Long.MAX_VALUE);
-        this.leaseClock = new LeaseClock(kv.leases(), LEASE_EXPIRY_RETRY_NS);
+        this.leaseClock = leaseClocks.create(kv.leases(), LEASE_EXPIRY_RETRY_NS);
         this.raft = raftNodes.create(settings.raft(), env, storage, new KvRaftStateMachine(kv), this);
     }
 
@@ -227,6 +234,15 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
                 write.reply().failed(new ReplicaError.NoSpace(refusal));
                 continue;
             }
+            if (write.command() instanceof KvCommand.LeaseKeepAlive keepAlive && raft.isLeader()
+                    && leaseClock.keepAlive(keepAlive.id(), env.nowNs()) < 0) {
+                // The deadline passed by this leader's clock (its expiry is on its way) or the lease is
+                // unknown: a keep-alive that went through the log anyway would tell the client "alive"
+                // just before the expiry applies. etcd answers "not found" here too.
+                write.reply().ok(new KvResult.Failure(kv.revision(), KvError.LEASE_NOT_FOUND,
+                        "lease " + keepAlive.id() + " expired or unknown"));
+                continue;
+            }
             long clientId = write.clientId() == 0 ? sessionId : write.clientId();
             long sequence = write.clientId() == 0 ? sequenceNext++ : write.sequence();
             // Registered before proposing: Raft may answer a duplicate within the call. A retry of the
@@ -244,9 +260,8 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
                 switch (results.get(i)) {
                     case ProposeResult.Accepted ok -> {
                         accepted++;
-                        if (write.command() instanceof KvCommand.LeaseKeepAlive keepAlive && raft.isLeader()) {
-                            leaseClock.keepAlive(keepAlive.id(), env.nowNs());
-                        }
+                        // A client that retried before its first attempt was answered: the session table must apply it once.
+                        if (env.buggify().fire("replica.propose-twice")) raft.propose(proposal.clientId(), proposal.sequence(), proposal.command());
                     }
                     case ProposeResult.NotLeader notLeader -> refuse(proposal, write, replaced.get(i), new ReplicaError.NotLeader(notLeader.leaderHint()));
                     case ProposeResult.Rejected rejected -> refuse(proposal, write, replaced.get(i), new ReplicaError.Busy(rejected.reason()));
@@ -429,7 +444,9 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     /** Pushes what the store's watch hub has ready: history being replayed (bounded), then live changes. */
     private void pumpWatches() {
         if (watchSinks.isEmpty()) return;
-        for (int round = 0; round < WATCH_DRAINS_PER_EVENT_MAX; round++) {
+        // A loop that is busy elsewhere: catching up continues on later events.
+        int rounds = env.buggify().fire("replica.watch-drain-short") ? 1 : WATCH_DRAINS_PER_EVENT_MAX;
+        for (int round = 0; round < rounds; round++) {
             for (WatchResponse response : kv.watches().drain()) {
                 Consumer<WatchResponse> sink = watchSinks.get(response.watchId());
                 if (sink != null) sink.accept(response);

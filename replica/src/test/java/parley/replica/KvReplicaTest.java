@@ -190,4 +190,36 @@ class KvReplicaTest {
         world.replica.watchProgress(watchId, progress);
         assertEquals(world.replica.revision(), progress.value);
     }
+
+    @Test
+    void aKeepAliveThatArrivesAfterTheDeadlineIsRefusedNotProposed() {
+        // Found by the simulator's lease check: a leader paused past a lease's deadline proposed the
+        // keep-alive it found waiting, told the holder "alive", then expired the lease a moment later.
+        World world = started(settings(0, 0));
+        Answer<KvResult> grant = new Answer<>();
+        KvCommand grantCommand = new KvCommand.LeaseGrant(7, 1);
+        world.replica.write(KvReplica.Write.session(9001, 1, grantCommand, grant));
+        world.run(200_000_000L); // the leader's next lease check starts the lease's clock
+        assertInstanceOf(KvResult.LeaseGrantResult.class, grant.value);
+
+        world.nowNs += 1_500_000_000L; // the node was stopped: its clock ran, its timers did not fire
+        Answer<KvResult> keepAlive = new Answer<>();
+        world.replica.write(KvReplica.Write.session(9001, 2, new KvCommand.LeaseKeepAlive(7), keepAlive));
+        KvResult.Failure failure = assertInstanceOf(KvResult.Failure.class, keepAlive.value);
+        assertEquals(parley.kv.KvError.LEASE_NOT_FOUND, failure.error());
+        world.run(1_000_000_000L);
+        assertTrue(world.replica.stateMachine().leases().ids().isEmpty(), "the lease expired through the log");
+    }
+
+    @Test
+    void aKeepAliveInTimeRenewsTheLease() {
+        World world = started(settings(0, 0));
+        world.replica.write(KvReplica.Write.session(9001, 1, new KvCommand.LeaseGrant(7, 1), new Answer<>()));
+        world.run(600_000_000L);
+        Answer<KvResult> keepAlive = new Answer<>();
+        world.replica.write(KvReplica.Write.session(9001, 2, new KvCommand.LeaseKeepAlive(7), keepAlive));
+        world.run(600_000_000L);
+        assertInstanceOf(KvResult.LeaseKeepAliveResult.class, keepAlive.value);
+        assertEquals(List.of(7L), world.replica.stateMachine().leases().ids(), "1.2 s after the grant, renewed at 0.6 s: alive");
+    }
 }

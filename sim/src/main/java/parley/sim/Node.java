@@ -57,6 +57,11 @@ final class Node<M> {
             public void runSoon(Runnable action) {
                 world.schedule(0, action);
             }
+
+            @Override
+            public parley.core.env.Buggify buggify() {
+                return world.buggify();
+            }
         }, diskRandom, diskConfig.fsyncLatency());
         this.timers = new TimerTable(this);
     }

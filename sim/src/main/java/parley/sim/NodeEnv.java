@@ -51,6 +51,11 @@ final class NodeEnv<M> implements Env<M> {
         world.cancelTimer(node, timerId);
     }
 
+    @Override
+    public parley.core.env.Buggify buggify() {
+        return world.buggify();
+    }
+
     private void requireCurrent() {
         if (node.env != this || node.incarnation != incarnation) {
             throw new IllegalStateException(node.name + ": env of incarnation " + incarnation

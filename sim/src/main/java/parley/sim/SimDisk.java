@@ -34,7 +34,15 @@ public final class SimDisk {
 
         /** Runs {@code action} as a world event at the current instant, after the running callback. */
         void runSoon(Runnable action);
+
+        /** The world's fault sites. */
+        default parley.core.env.Buggify buggify() {
+            return parley.core.env.Buggify.OFF;
+        }
     }
+
+    /** A sync that completes this much later than the disk's latency model says (a stalled device). */
+    private static final long LATE_SYNC_NS = 50_000_000L;
 
     /** A record as stored: its bytes (possibly torn or corrupted), declared length and checksum. */
     private record Stored(byte[] bytes, int declaredLength, int crc32c) {
@@ -115,6 +123,7 @@ public final class SimDisk {
     public void sync(long syncId) {
         long nowNs = host.nowNs();
         long latencyNs = fsyncLatency.sampleNs(latencyRandom) + fsyncExtraLatencyNs;
+        if (host.buggify().fire("disk.sync-late")) latencyNs += LATE_SYNC_NS;
         // fsyncs complete in order: a later one never overtakes an earlier one.
         long completionNs = Math.max(lastSyncCompletionNs, nowNs + latencyNs);
         lastSyncCompletionNs = completionNs;

@@ -39,6 +39,7 @@ public final class Simulation<M> {
     private final SplittableRandomSource nemesisRandom;
     private final SplittableRandomSource diskRandom;
     private final SplittableRandomSource clockRandom;
+    private final SeededBuggify buggify;
     private final SimNetwork network;
     private final MessagePath<M> messages;
     private final Timers<M> timers;
@@ -65,6 +66,7 @@ public final class Simulation<M> {
         this.diskRandom = root.split();
         this.clockRandom = root.split();
         SplittableRandomSource adversaryRandom = root.split();
+        this.buggify = new SeededBuggify(config.seed(), root.split());
         this.network = new SimNetwork(this, config.network(), networkRandom);
         this.messages = new MessagePath<>(this, network, adversaryRandom, config.pauseBufferMaxMessages());
         this.timers = new Timers<>(this);
@@ -467,6 +469,9 @@ public final class Simulation<M> {
     public SimDisk disk(long nodeId) { return node(nodeId).disk; }
 
     public SimClock clock(long nodeId) { return node(nodeId).clock; }
+
+    /** This run's fault sites: which are on, and how often they fired. */
+    public SeededBuggify buggify() { return buggify; }
 
     /** Node {@code nodeId}'s local clock reading now. */
     public long localNs(long nodeId) { return node(nodeId).clock.localNs(nowNs); }

@@ -39,4 +39,9 @@ public interface Env<M> {
 
     /** Disarms timer {@code timerId}; a no-op when it is not armed. */
     void cancelTimer(int timerId);
+
+    /** Fault sites: on only in simulation, where the seed decides (see {@link Buggify}). */
+    default Buggify buggify() {
+        return Buggify.OFF;
+    }
 }
