@@ -31,6 +31,7 @@ import parley.sim.RunResult;
 import parley.sim.SimConfig;
 import parley.sim.Simulation;
 import parley.sim.Trace;
+import parley.sim.nemesis.FaultBudget;
 import parley.sim.nemesis.FaultKind;
 import parley.sim.nemesis.Nemesis;
 import parley.sim.nemesis.NemesisConfig;
@@ -110,6 +111,11 @@ public final class RaftKvSimulation {
         }
         Nemesis nemesis = spec.faults().isEmpty() ? null : new Nemesis(world, NemesisConfig.defaults()
                 .withKinds(spec.faults())
+                .withFaultBudget(FaultBudget.CRASH_MINORITY)
+                // One server dead for good in some runs: the liveness phase must succeed on the rest.
+                // (One, not a minority: the operator may have demoted voters, and a minority of the
+                // servers can be a majority of the voters.)
+                .withDeadForGood(1)
                 .withTiming(spec.faultIntervalMsMean() * 1_000_000L, 100_000_000L, 2_000_000_000L));
         FaultInjector faults = nemesis == null ? FaultInjector.none(world) : nemesis;
 

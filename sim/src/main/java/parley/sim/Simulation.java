@@ -324,6 +324,11 @@ public final class Simulation<M> {
      * nodes, whose disks are corrupt, stay down). Clock jumps stay: clocks never go back.
      */
     public void healAll() {
+        healAll(java.util.Set.of());
+    }
+
+    /** As {@link #healAll()}, except that {@code stayDown} stay as they are: dead servers remain dead. */
+    public void healAll(java.util.Set<Long> stayDown) {
         requireOutsideProcess("healAll");
         if (tracing) {
             traceLine("world heal all");
@@ -337,6 +342,7 @@ public final class Simulation<M> {
             if (node.clock.driftPpm() != node.baselineDriftPpm) {
                 setClockDriftPpm(node.id, node.baselineDriftPpm);
             }
+            if (stayDown.contains(node.id)) continue;
             if (node.state == NodeState.PAUSED) {
                 resume(node.id);
             } else if (node.state == NodeState.DOWN) {

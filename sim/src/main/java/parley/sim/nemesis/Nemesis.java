@@ -21,7 +21,7 @@ import parley.sim.TraceFormat;
  * set, applies it to the world for a random duration, then undoes it. Every decision comes from the
  * world's {@linkplain Simulation#nemesisRandom() nemesis stream}, so faults replay with the seed.
  *
- * <p>Bounds: never more than {@link NemesisConfig#maxServersDown()} servers crashed, paused or failed
+ * <p>Bounds: never more than {@link NemesisConfig#faultBudget()} servers crashed, paused or failed
  * at once; at most one active fault of each network-wide kind (partition, loss, duplication, delay)
  * and one of each per-node kind per node; at most one server's disk corrupted per run. Clients are
  * never touched. {@link #heal()} stops injection, undoes every active fault and asks the world to
@@ -87,8 +87,31 @@ public final class Nemesis implements FaultInjector {
             fault.undo.run();
         }
         active.clear();
-        world.healAll();
-        world.trace("nemesis healed");
+        java.util.Set<Long> deadForGood = chooseDeadForGood();
+        for (long id : deadForGood) {
+            if (world.state(id) == parley.sim.NodeState.UP || world.state(id) == parley.sim.NodeState.PAUSED) {
+                world.crash(id, CrashMode.LOSE_UNSYNCED);
+            }
+        }
+        world.healAll(deadForGood);
+        world.trace("nemesis healed" + (deadForGood.isEmpty() ? "" : "; dead for good: " + deadForGood));
+    }
+
+    /** Servers that this run leaves dead through the liveness phase (in one run in three, if allowed). */
+    private java.util.Set<Long> chooseDeadForGood() {
+        // A server whose disk is corrupt stays down anyway: it counts against the same allowance.
+        List<Long> candidates = new ArrayList<>();
+        int failed = 0;
+        for (long id : world.serverIds()) {
+            if (world.state(id) == parley.sim.NodeState.FAILED) failed++;
+            else candidates.add(id);
+        }
+        int most = Math.min(config.deadForGoodMax(), maxServersDown()) - failed;
+        java.util.Set<Long> dead = new java.util.TreeSet<>();
+        if (most <= 0 || random.nextInt(3) != 0) return dead;
+        int count = 1 + random.nextInt(most);
+        while (dead.size() < count) dead.add(candidates.get(random.nextInt(candidates.size())));
+        return dead;
     }
 
     /** Faults injected so far, by kind (every kind present, in enum order). */
@@ -122,8 +145,7 @@ public final class Nemesis implements FaultInjector {
     /** The bound on servers down at once, resolved against the current server count. */
     public int maxServersDown() {
         int servers = world.serverIds().size();
-        return config.maxServersDown() == NemesisConfig.MINORITY ? (servers - 1) / 2
-                : Math.min(config.maxServersDown(), servers);
+        return Math.min(config.faultBudget().maxFaulty(servers), servers);
     }
 
     // ---- scheduling ----

@@ -12,8 +12,10 @@ import java.util.Set;
  * @param faultDurationNsMax    longest fault
  * @param kinds                 the faults to draw from (uniformly)
  * @param partitionShapes       the partition shapes to draw from
- * @param maxServersDown        most servers crashed, paused or failed at once; {@link #MINORITY} for
- *                              {@code (servers - 1) / 2}, so a majority is always up
+ * @param faultBudget           how many servers may be crashed, paused or failed at once (the
+ *                              protocol's own bound: a minority for Raft)
+ * @param deadForGoodMax        at the heal, servers that may be left dead for good (TigerBeetle's
+ *                              VOPR: the liveness phase must succeed with a core of survivors); within the budget
  * @param lossProbability       loss during a {@link FaultKind#LOSS} fault
  * @param duplicateProbability  duplication during a {@link FaultKind#DUPLICATE} fault
  * @param delayNsMax            extra uniform delay during a {@link FaultKind#DELAY} fault
@@ -24,13 +26,10 @@ import java.util.Set;
  * @param restartDelayNs        downtime of a {@link FaultKind#RESTART}
  */
 public record NemesisConfig(long faultIntervalNsMean, long faultDurationNsMin, long faultDurationNsMax,
-                            Set<FaultKind> kinds, Set<PartitionShape> partitionShapes, int maxServersDown,
+                            Set<FaultKind> kinds, Set<PartitionShape> partitionShapes, FaultBudget faultBudget, int deadForGoodMax,
                             double lossProbability, double duplicateProbability, long delayNsMax,
                             double driftPpmMax, long clockJumpNsMax, long fsyncSlowNs, long flapIntervalNsMean,
                             long restartDelayNs) {
-
-    /** {@link #maxServersDown} value meaning "a minority of the servers". */
-    public static final int MINORITY = -1;
 
     public NemesisConfig {
         require(faultIntervalNsMean > 0, "faultIntervalNsMean > 0");
@@ -38,7 +37,8 @@ public record NemesisConfig(long faultIntervalNsMean, long faultDurationNsMin, l
                 "0 < faultDurationNsMin <= faultDurationNsMax");
         require(kinds != null && !kinds.isEmpty(), "at least one fault kind");
         require(partitionShapes != null && !partitionShapes.isEmpty(), "at least one partition shape");
-        require(maxServersDown >= MINORITY, "maxServersDown >= 0 or MINORITY");
+        require(faultBudget != null, "a fault budget");
+        require(deadForGoodMax >= 0, "deadForGoodMax >= 0");
         require(lossProbability >= 0 && lossProbability <= 1, "lossProbability in [0, 1]");
         require(duplicateProbability >= 0 && duplicateProbability <= 1, "duplicateProbability in [0, 1]");
         require(delayNsMax >= 0 && clockJumpNsMax >= 0 && fsyncSlowNs >= 0, "delays >= 0");
@@ -56,32 +56,45 @@ public record NemesisConfig(long faultIntervalNsMean, long faultDurationNsMin, l
      */
     public static NemesisConfig defaults() {
         return new NemesisConfig(500_000_000L, 100_000_000L, 2_000_000_000L, EnumSet.allOf(FaultKind.class),
-                EnumSet.allOf(PartitionShape.class), MINORITY, 0.3, 0.2, 200_000_000L, 1000, 5_000_000_000L,
+                EnumSet.allOf(PartitionShape.class), FaultBudget.CRASH_MINORITY, 0, 0.3, 0.2, 200_000_000L, 1000, 5_000_000_000L,
                 50_000_000L, 100_000_000L, 1_000_000L);
     }
 
     public NemesisConfig withKinds(Set<FaultKind> newKinds) {
         return new NemesisConfig(faultIntervalNsMean, faultDurationNsMin, faultDurationNsMax, newKinds,
-                partitionShapes, maxServersDown, lossProbability, duplicateProbability, delayNsMax, driftPpmMax,
+                partitionShapes, faultBudget, deadForGoodMax, lossProbability, duplicateProbability, delayNsMax, driftPpmMax,
                 clockJumpNsMax, fsyncSlowNs, flapIntervalNsMean, restartDelayNs);
     }
 
     public NemesisConfig withPartitionShapes(Set<PartitionShape> newShapes) {
         return new NemesisConfig(faultIntervalNsMean, faultDurationNsMin, faultDurationNsMax, kinds, newShapes,
-                maxServersDown, lossProbability, duplicateProbability, delayNsMax, driftPpmMax, clockJumpNsMax,
+                faultBudget, deadForGoodMax, lossProbability, duplicateProbability, delayNsMax, driftPpmMax, clockJumpNsMax,
                 fsyncSlowNs, flapIntervalNsMean, restartDelayNs);
     }
 
     /** Intensity: a fault every {@code meanNs} on average, each lasting {@code [minNs, maxNs]}. */
     public NemesisConfig withTiming(long meanNs, long minNs, long maxNs) {
-        return new NemesisConfig(meanNs, minNs, maxNs, kinds, partitionShapes, maxServersDown, lossProbability,
+        return new NemesisConfig(meanNs, minNs, maxNs, kinds, partitionShapes, faultBudget, deadForGoodMax, lossProbability,
                 duplicateProbability, delayNsMax, driftPpmMax, clockJumpNsMax, fsyncSlowNs, flapIntervalNsMean,
                 restartDelayNs);
     }
 
-    public NemesisConfig withMaxServersDown(int newMaxServersDown) {
+    /** The nemesis keeps at most {@code count} servers down at once (whatever the protocol would survive). */
+    public NemesisConfig withMaxServersDown(int count) {
+        return withFaultBudget(FaultBudget.atMost(count));
+    }
+
+    /** The protocol's fault budget: how many servers may be down at once. */
+    public NemesisConfig withFaultBudget(FaultBudget budget) {
         return new NemesisConfig(faultIntervalNsMean, faultDurationNsMin, faultDurationNsMax, kinds,
-                partitionShapes, newMaxServersDown, lossProbability, duplicateProbability, delayNsMax, driftPpmMax,
+                partitionShapes, budget, deadForGoodMax, lossProbability, duplicateProbability, delayNsMax, driftPpmMax,
+                clockJumpNsMax, fsyncSlowNs, flapIntervalNsMean, restartDelayNs);
+    }
+
+    /** At the heal, leave up to {@code count} servers (within the budget) dead for good in some runs. */
+    public NemesisConfig withDeadForGood(int count) {
+        return new NemesisConfig(faultIntervalNsMean, faultDurationNsMin, faultDurationNsMax, kinds,
+                partitionShapes, faultBudget, count, lossProbability, duplicateProbability, delayNsMax, driftPpmMax,
                 clockJumpNsMax, fsyncSlowNs, flapIntervalNsMean, restartDelayNs);
     }
 

@@ -90,6 +90,36 @@ class NemesisTest {
     }
 
     @Test
+    void faultBudgetsFollowTheProtocolsTheyProtect() {
+        assertEquals(java.util.List.of(0, 1, 1, 2, 3), java.util.stream.IntStream.of(1, 3, 4, 5, 7)
+                .map(FaultBudget.CRASH_MINORITY::maxFaulty).boxed().toList(), "Raft: a minority");
+        assertEquals(java.util.List.of(0, 0, 1, 1, 2), java.util.stream.IntStream.of(1, 3, 4, 5, 7)
+                .map(FaultBudget.BYZANTINE_THIRD::maxFaulty).boxed().toList(), "BFT: f of 3f + 1");
+        assertEquals(5, FaultBudget.UNLIMITED.maxFaulty(5));
+        assertEquals(2, FaultBudget.atMost(2).maxFaulty(5));
+        ToyCluster cluster = new ToyCluster(SimConfig.defaults(1), 7);
+        assertEquals(2, new Nemesis(cluster.world, intense().withFaultBudget(FaultBudget.BYZANTINE_THIRD)).maxServersDown());
+    }
+
+    @Test
+    void aHealMayLeaveServersDeadForGoodButNeverMoreThanAllowed() {
+        int runsWithDead = 0;
+        for (long seed = 0; seed < 24; seed++) {
+            ToyCluster cluster = new ToyCluster(SimConfig.defaults(seed), 5);
+            Simulation<ToyMessage> world = cluster.world;
+            Nemesis nemesis = new Nemesis(world, intense().withDeadForGood(1));
+            nemesis.start();
+            world.runFor(2 * SECOND_NS);
+            nemesis.heal();
+            world.runFor(SECOND_NS);
+            int down = world.serversDown();
+            assertTrue(down <= 1, "seed " + seed + ": at most one server stays down after the heal, got " + down);
+            if (down == 1) runsWithDead++;
+        }
+        assertTrue(runsWithDead > 0, "some runs left a server dead for good");
+    }
+
+    @Test
     void maxServersDownCanAllowEveryServerDown() {
         int mostDown = 0;
         for (long seed = 0; seed < 5 && mostDown < 5; seed++) {
