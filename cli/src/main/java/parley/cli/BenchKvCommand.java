@@ -111,7 +111,7 @@ final class BenchKvCommand implements Callable<Integer> {
         if (!(warmupS >= 0) || warmupS > 86_400) throw new UserError("--warmup-s must be >= 0 and <= 86400, got " + warmupS);
         if (timeoutMs < 1) throw new UserError("--timeout-ms must be >= 1, got " + timeoutMs);
         if (linearizable && serializable) throw new UserError("--linearizable and --serializable exclude each other");
-        List<String[]> targets = parseEndpoints(endpoints);
+        List<Endpoints.Endpoint> targets = Endpoints.parse("--endpoints", endpoints);
 
         PrintStream out = System.out;
         List<ManagedChannel> channels = new ArrayList<>();
@@ -122,11 +122,11 @@ final class BenchKvCommand implements Callable<Integer> {
         });
         try {
             for (int c = 0; c < connectionsPerEndpoint; c++) {
-                for (String[] hp : targets) {
+                for (Endpoints.Endpoint hp : targets) {
                     // No retries (a failed request is counted, not silently re-sent) and a fixed HTTP/2 window:
                     // the default automatic window sends a BDP ping with most replies, a cost that would
                     // be charged to whichever server is being measured.
-                    channels.add(NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext()
+                    channels.add(NettyChannelBuilder.forAddress(hp.host(), hp.port()).usePlaintext()
                             .directExecutor().disableRetry().flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
                             .maxInboundMessageSize(16 << 20).build());
                 }
@@ -203,28 +203,6 @@ final class BenchKvCommand implements Callable<Integer> {
     private static long processCpuNs() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : -1;
-    }
-
-    static List<String[]> parseEndpoints(String spec) {
-        List<String[]> result = new ArrayList<>();
-        for (String raw : spec.split(",")) {
-            String e = raw.trim();
-            if (e.isEmpty()) continue;
-            e = e.replaceFirst("^(?i)https?://", "");
-            int colon = e.lastIndexOf(':');
-            if (colon <= 0 || colon == e.length() - 1) throw new UserError("--endpoints: expected host:port, got '" + raw.trim() + "'");
-            String host = e.substring(0, colon);
-            int port;
-            try {
-                port = Integer.parseInt(e.substring(colon + 1));
-            } catch (NumberFormatException ex) {
-                throw new UserError("--endpoints: bad port in '" + raw.trim() + "'");
-            }
-            if (port < 1 || port > 65535) throw new UserError("--endpoints: port out of range in '" + raw.trim() + "'");
-            result.add(new String[] {host, Integer.toString(port)});
-        }
-        if (result.isEmpty()) throw new UserError("--endpoints: no endpoints given");
-        return result;
     }
 
     /** Puts every key once, {@code parallel} at a time; returns how many failed. */

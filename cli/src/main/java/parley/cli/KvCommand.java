@@ -147,24 +147,9 @@ final class KvCommand implements Runnable {
         }
     }
 
+    /** The endpoints of {@code text} as HOST:PORT strings (see {@link Endpoints#parse}). */
     static List<String> parseEndpoints(String flag, String text) {
-        List<String> list = new ArrayList<>();
-        for (String part : text.split(",")) {
-            String e = part.strip().replaceFirst("^(?i)https?://", "");
-            if (e.endsWith("/")) e = e.substring(0, e.length() - 1);
-            if (e.isEmpty()) continue;
-            int colon = e.lastIndexOf(':');
-            if (colon <= 0 || colon == e.length() - 1) throw new UserError(flag + ": expected HOST:PORT, got '" + part.strip() + "'");
-            try {
-                int port = Integer.parseInt(e.substring(colon + 1));
-                if (port < 1 || port > 65535) throw new NumberFormatException();
-            } catch (NumberFormatException ex) {
-                throw new UserError(flag + ": bad port in '" + part.strip() + "'");
-            }
-            list.add(e);
-        }
-        if (list.isEmpty()) throw new UserError(flag + ": no endpoints given");
-        return list;
+        return Endpoints.parse(flag, text).stream().map(Endpoints.Endpoint::toString).toList();
     }
 
     /** Failures after which the request was certainly not applied, so another endpoint may try it. */
@@ -235,16 +220,9 @@ final class KvCommand implements Runnable {
     }
 
     /** The range end that makes {@code key} a prefix, as etcd defines it ("\0" for everything). */
+    /** The end of the range of keys that start with {@code key}: the store's own rule ({@link parley.kv.KeyRange#prefixEnd}). */
     static ByteString prefixEnd(ByteString key) {
-        byte[] b = key.toByteArray();
-        for (int i = b.length - 1; i >= 0; i--) {
-            if ((b[i] & 0xff) != 0xff) {
-                byte[] end = java.util.Arrays.copyOf(b, i + 1);
-                end[i]++;
-                return ByteString.copyFrom(end);
-            }
-        }
-        return ByteString.copyFrom(new byte[] {0});
+        return ByteString.copyFrom(parley.kv.KeyRange.prefixEnd(parley.kv.Bytes.of(key.toByteArray())).bytes());
     }
 
     static long parseLease(String text) {

@@ -81,7 +81,8 @@ final class Watcher implements Runnable {
         StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel).watch(responses);
         try {
             requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
-                    .setKey(ClientWorker.bytes(Workload.PREFIX)).setRangeEnd(ClientWorker.bytes(prefixEnd(Workload.PREFIX)))
+                    .setKey(ClientWorker.bytes(Workload.PREFIX)).setRangeEnd(com.google.protobuf.ByteString.copyFrom(
+                            parley.kv.KeyRange.prefixEnd(parley.kv.Bytes.utf8(Workload.PREFIX)).bytes()))
                     .setStartRevision(startRevision)).build());
             // A paused node holds the stream open without a word; give it up now and then so a watcher
             // does not sit out a whole run behind one node.
@@ -112,11 +113,6 @@ final class Watcher implements Runnable {
             seen.add(new Seen(revision, e.getKv().getKey().toStringUtf8(), value));
             lastRevision = Math.max(lastRevision, revision);
         }
-    }
-
-    static String prefixEnd(String prefix) {
-        char last = prefix.charAt(prefix.length() - 1);
-        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
     }
 
     private static void sleepMs(long ms) {
