@@ -19,21 +19,6 @@ final class DataDirectory {
 
     private DataDirectory() {}
 
-    /** Creates {@code dir} if missing; fails with a message naming it when it is unusable. */
-    static void prepare(Path dir) throws IOException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IOException("data directory " + dir + " is not a directory");
-        }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new IOException("cannot create data directory " + dir + ": " + e, e);
-        }
-        if (!Files.isWritable(dir) || !Files.isReadable(dir)) {
-            throw new IOException("data directory " + dir + " is not readable and writable by this process");
-        }
-    }
-
     /** Makes creations, renames and deletions in {@code dir} durable. */
     static void fsync(Path dir, ChannelFactory channels) throws IOException {
         try (FileChannel channel = channels.open(dir, Set.of(StandardOpenOption.READ))) {
@@ -57,17 +42,10 @@ final class DataDirectory {
         }
     }
 
-    /** Names of the regular entries of {@code dir}, sorted. */
-    static List<String> fileNames(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
     /** Segment files of {@code dir}, oldest first. */
-    static List<Path> segments(Path dir) throws IOException {
+    static List<Path> segments(Path dir, WalFileSystem fileSystem) throws IOException {
         List<Path> segments = new ArrayList<>();
-        for (String name : fileNames(dir)) {
+        for (String name : fileSystem.list(dir)) {
             if (segmentFirstSeq(name) >= 0) segments.add(dir.resolve(name));
         }
         segments.sort(Comparator.comparingLong(p -> segmentFirstSeq(p.getFileName().toString())));

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** An exclusive lock on a data directory, so two nodes (or two processes) never share one log. */
-final class DirectoryLock implements AutoCloseable {
+final class DirectoryLock implements java.io.Closeable {
     static final String FILE_NAME = "parley.lock";
 
     private final FileChannel channel;

@@ -46,7 +46,7 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
     private final WalConfig config;
     private final Executor nodeExecutor;
     private final LongConsumer onSynced;
-    private final DirectoryLock directoryLock;
+    private final java.io.Closeable directoryLock;
     private final LogState state = new LogState();
     /** First sequence number of each live segment to the last log index its checkpoint recorded. */
     private final SortedMap<Long, Long> checkpointLastIndexBySegment = new TreeMap<>();
@@ -62,7 +62,7 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
     /** A snapshot whose marker becomes durable once every record before {@code seqEnd} is. */
     private record PendingMarker(long seqEnd, SnapshotFiles.Id id) {}
 
-    private FileRaftStorage(Path dir, WalConfig config, Executor nodeExecutor, LongConsumer onSynced, DirectoryLock directoryLock) {
+    private FileRaftStorage(Path dir, WalConfig config, Executor nodeExecutor, LongConsumer onSynced, java.io.Closeable directoryLock) {
         this.dir = dir;
         this.config = config;
         this.nodeExecutor = nodeExecutor;
@@ -81,8 +81,8 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
      *                                holds unknown files, locked by another storage)
      */
     public static FileRaftStorage open(Path dir, WalConfig config, Executor nodeExecutor, LongConsumer onSynced) throws IOException {
-        DataDirectory.prepare(dir);
-        DirectoryLock lock = DirectoryLock.acquire(dir);
+        config.fileSystem().prepareDirectory(dir);
+        java.io.Closeable lock = config.fileSystem().lockDirectory(dir);
         FileRaftStorage storage = new FileRaftStorage(dir, config, nodeExecutor, onSynced, lock);
         try {
             storage.recover();
@@ -106,23 +106,23 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
             public void endOfLog() throws IOException {
                 replay.endOfLog();
                 if (state.snapshotIndex > 0) {
-                    snapshot = SnapshotFiles.read(dir, new SnapshotFiles.Id(state.snapshotIndex, state.snapshotTerm), config.channelFactory());
+                    snapshot = SnapshotFiles.read(dir, new SnapshotFiles.Id(state.snapshotIndex, state.snapshotTerm), config);
                 }
             }
         };
         wal = WriteAheadLog.open(dir, config, nodeExecutor, visitor, this::preamble);
         durableSnapshot = new SnapshotFiles.Id(snapshot.index(), snapshot.term());
-        for (Path deleted : SnapshotFiles.deleteAllExcept(dir, Set.of(durableSnapshot))) {
+        for (Path deleted : SnapshotFiles.deleteAllExcept(dir, Set.of(durableSnapshot), config.fileSystem())) {
             LOG.log(System.Logger.Level.INFO, "deleted {0}: older than the recovered snapshot, or written by a save that never became durable", deleted);
         }
         compact(wal.durableSeq());
     }
 
     private void checkKnownFiles() throws IOException {
-        for (String name : DataDirectory.fileNames(dir)) {
+        for (String name : config.fileSystem().list(dir)) {
             boolean known = DataDirectory.segmentFirstSeq(name) >= 0 || SnapshotFiles.parse(name) != null
                     || SnapshotFiles.isTemp(name) || name.equals(DirectoryLock.FILE_NAME);
-            if (!known || !java.nio.file.Files.isRegularFile(dir.resolve(name))) {
+            if (!known || !config.fileSystem().isRegularFile(dir.resolve(name))) {
                 throw new IOException("data directory " + dir + " holds an unexpected entry " + dir.resolve(name)
                         + "; it may hold only wal-<seq>.log, snap-<index>-<term>.snap and " + DirectoryLock.FILE_NAME);
             }
@@ -206,7 +206,7 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
         WalFailedException failure = wal.failure();
         if (failure != null) throw failure;
         try {
-            SnapshotFiles.write(dir, newSnapshot, config.channelFactory());
+            SnapshotFiles.write(dir, newSnapshot, config);
         } catch (IOException e) {
             throw wal.fail("writing snapshot file " + dir.resolve(new SnapshotFiles.Id(newSnapshot.index(), newSnapshot.term()).fileName()), e);
         }
@@ -263,7 +263,7 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
                 Set<SnapshotFiles.Id> keep = new HashSet<>();
                 keep.add(durableSnapshot);
                 for (PendingMarker marker : pendingMarkers) keep.add(marker.id());
-                SnapshotFiles.deleteAllExcept(dir, keep);
+                SnapshotFiles.deleteAllExcept(dir, keep, config.fileSystem());
             }
             long firstKept = oldestSegmentNeeded(durableSeqEnd);
             if (firstKept > checkpointLastIndexBySegment.firstKey()) {

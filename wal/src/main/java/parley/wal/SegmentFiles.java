@@ -77,13 +77,13 @@ final class SegmentFiles {
         LOG.log(System.Logger.Level.WARNING, "{0}: rewriting the header of a segment whose creation a crash interrupted ({1} bytes dropped)",
                 last.path(), last.fileBytes());
         config.observer().onTornTail(last.path(), 0, last.fileBytes());
-        Files.delete(last.path());
+        config.fileSystem().delete(last.path());
         return create(last.firstSeq());
     }
 
     /** Deletes a segment and makes the deletion durable before returning. */
     void delete(long firstSeq) throws IOException {
-        Files.delete(path(firstSeq));
+        config.fileSystem().delete(path(firstSeq));
         fsyncDirectory();
     }
 

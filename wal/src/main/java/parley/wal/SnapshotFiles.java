@@ -59,7 +59,8 @@ final class SnapshotFiles {
     }
 
     /** Writes {@code snapshot} durably (temp file, fsync, rename, directory fsync). */
-    static void write(Path dir, Snapshot snapshot, ChannelFactory channels) throws IOException {
+    static void write(Path dir, Snapshot snapshot, WalConfig config) throws IOException {
+        ChannelFactory channels = config.channelFactory();
         Id id = new Id(snapshot.index(), snapshot.term());
         Path target = dir.resolve(id.fileName());
         Path temp = dir.resolve(id.fileName() + TEMP_SUFFIX);
@@ -70,14 +71,15 @@ final class SnapshotFiles {
             while (bytes.hasRemaining()) at += channel.write(bytes, at);
             channel.force(true);
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        config.fileSystem().moveAtomically(temp, target);
         DataDirectory.fsync(dir, channels);
     }
 
     /** Reads and verifies the snapshot {@code id}; a missing or damaged file is corruption. */
-    static Snapshot read(Path dir, Id id, ChannelFactory channels) throws IOException {
+    static Snapshot read(Path dir, Id id, WalConfig config) throws IOException {
+        ChannelFactory channels = config.channelFactory();
         Path path = dir.resolve(id.fileName());
-        if (!Files.isRegularFile(path)) {
+        if (!config.fileSystem().isRegularFile(path)) {
             throw new WalCorruptionException(path, 0, "the snapshot file the log refers to is missing");
         }
         byte[] bytes;
@@ -94,12 +96,12 @@ final class SnapshotFiles {
     }
 
     /** Deletes snapshot and temporary files except those in {@code keep}; returns what it deleted. */
-    static List<Path> deleteAllExcept(Path dir, Set<Id> keep) throws IOException {
+    static List<Path> deleteAllExcept(Path dir, Set<Id> keep, WalFileSystem fileSystem) throws IOException {
         List<Path> deleted = new ArrayList<>();
-        for (String name : DataDirectory.fileNames(dir)) {
+        for (String name : fileSystem.list(dir)) {
             Id id = parse(name);
             if ((id != null && !keep.contains(id)) || isTemp(name)) {
-                Files.deleteIfExists(dir.resolve(name));
+                fileSystem.delete(dir.resolve(name));
                 deleted.add(dir.resolve(name));
             }
         }

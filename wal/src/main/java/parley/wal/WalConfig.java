@@ -14,9 +14,11 @@ package parley.wal;
  * @param inlineSync      {@code FileRaftStorage} runs a sync as a task of its own on the node's executor
  *                        when the syncer thread is idle, instead of handing it to that thread and back
  *                        (two thread wake-ups less per write; the node's thread waits for the fsync)
+ * @param fileSystem      every directory operation (listing, deleting, renaming, locking); channels come
+ *                        from {@code channelFactory}, which {@link #withFileSystem} points at the same one
  */
 public record WalConfig(long segmentBytesMax, int recordBytesMax, ChannelFactory channelFactory, WalObserver observer,
-                        long zeroFillBytes, boolean inlineSync) {
+                        long zeroFillBytes, boolean inlineSync, WalFileSystem fileSystem) {
     public static final long ZERO_FILL_BYTES_DEFAULT = 4L << 20;
 
     public static final long SEGMENT_BYTES_MAX_DEFAULT = 64L << 20;
@@ -28,11 +30,11 @@ public record WalConfig(long segmentBytesMax, int recordBytesMax, ChannelFactory
 
     public static final WalConfig DEFAULT =
             new WalConfig(SEGMENT_BYTES_MAX_DEFAULT, RECORD_BYTES_MAX_DEFAULT, ChannelFactory.DEFAULT, WalObserver.NONE,
-                    ZERO_FILL_BYTES_DEFAULT, false);
+                    ZERO_FILL_BYTES_DEFAULT, false, WalFileSystem.REAL);
 
     /** As before zero-filling existed (the last four settings), with the default zero fill. */
     public WalConfig(long segmentBytesMax, int recordBytesMax, ChannelFactory channelFactory, WalObserver observer) {
-        this(segmentBytesMax, recordBytesMax, channelFactory, observer, ZERO_FILL_BYTES_DEFAULT, false);
+        this(segmentBytesMax, recordBytesMax, channelFactory, observer, ZERO_FILL_BYTES_DEFAULT, false, WalFileSystem.REAL);
     }
 
     public WalConfig {
@@ -45,32 +47,37 @@ public record WalConfig(long segmentBytesMax, int recordBytesMax, ChannelFactory
         if (zeroFillBytes < 0 || zeroFillBytes > SEGMENT_BYTES_MAX_LIMIT) {
             throw new IllegalArgumentException("zeroFillBytes must be in [0, " + SEGMENT_BYTES_MAX_LIMIT + "]: " + zeroFillBytes);
         }
-        if (channelFactory == null || observer == null) {
-            throw new IllegalArgumentException("channelFactory and observer are required");
+        if (channelFactory == null || observer == null || fileSystem == null) {
+            throw new IllegalArgumentException("channelFactory, observer and fileSystem are required");
         }
     }
 
     public WalConfig withSegmentBytesMax(long value) {
-        return new WalConfig(value, recordBytesMax, channelFactory, observer, zeroFillBytes, inlineSync);
+        return new WalConfig(value, recordBytesMax, channelFactory, observer, zeroFillBytes, inlineSync, fileSystem);
     }
 
     public WalConfig withRecordBytesMax(int value) {
-        return new WalConfig(segmentBytesMax, value, channelFactory, observer, zeroFillBytes, inlineSync);
+        return new WalConfig(segmentBytesMax, value, channelFactory, observer, zeroFillBytes, inlineSync, fileSystem);
     }
 
     public WalConfig withChannelFactory(ChannelFactory value) {
-        return new WalConfig(segmentBytesMax, recordBytesMax, value, observer, zeroFillBytes, inlineSync);
+        return new WalConfig(segmentBytesMax, recordBytesMax, value, observer, zeroFillBytes, inlineSync, fileSystem);
     }
 
     public WalConfig withObserver(WalObserver value) {
-        return new WalConfig(segmentBytesMax, recordBytesMax, channelFactory, value, zeroFillBytes, inlineSync);
+        return new WalConfig(segmentBytesMax, recordBytesMax, channelFactory, value, zeroFillBytes, inlineSync, fileSystem);
     }
 
     public WalConfig withZeroFillBytes(long value) {
-        return new WalConfig(segmentBytesMax, recordBytesMax, channelFactory, observer, value, inlineSync);
+        return new WalConfig(segmentBytesMax, recordBytesMax, channelFactory, observer, value, inlineSync, fileSystem);
     }
 
     public WalConfig withInlineSync(boolean value) {
-        return new WalConfig(segmentBytesMax, recordBytesMax, channelFactory, observer, zeroFillBytes, value);
+        return new WalConfig(segmentBytesMax, recordBytesMax, channelFactory, observer, zeroFillBytes, value, fileSystem);
+    }
+
+    /** Runs on {@code value}: its directories, and channels opened by it. */
+    public WalConfig withFileSystem(WalFileSystem value) {
+        return new WalConfig(segmentBytesMax, recordBytesMax, value::open, observer, zeroFillBytes, inlineSync, value);
     }
 }

@@ -79,8 +79,8 @@ public final class WriteAheadLog implements AutoCloseable {
      */
     public static WriteAheadLog open(Path dir, WalConfig config, Executor completionExecutor, RecordVisitor visitor,
                                      LongFunction<List<WalRecord>> preamble) throws IOException {
-        DataDirectory.prepare(dir);
-        WalRecovery.Outcome outcome = WalRecovery.run(DataDirectory.segments(dir), config, visitor);
+        config.fileSystem().prepareDirectory(dir);
+        WalRecovery.Outcome outcome = WalRecovery.run(DataDirectory.segments(dir, config.fileSystem()), config, visitor);
         long seqEnd = outcome.segments().isEmpty() ? 0 : last(outcome).firstSeq() + last(outcome).records();
         WriteAheadLog wal = new WriteAheadLog(dir, config, completionExecutor, preamble, outcome.report(), seqEnd);
         wal.resume(outcome);

@@ -46,7 +46,7 @@ class WriteAheadLogTest {
     }
 
     private Path onlySegment() throws Exception {
-        List<Path> segments = DataDirectory.segments(dir);
+        List<Path> segments = DataDirectory.segments(dir, WalFileSystem.REAL);
         assertEquals(1, segments.size());
         return segments.getFirst();
     }
@@ -73,7 +73,7 @@ class WriteAheadLogTest {
     void rollsSegmentsAtTheSizeLimitAndRecoversAcrossThem() throws Exception {
         WalConfig small = config.withSegmentBytesMax(4096);
         List<WalRecord> written = writeSynced(small, 200, 100);
-        List<Path> segments = DataDirectory.segments(dir);
+        List<Path> segments = DataDirectory.segments(dir, WalFileSystem.REAL);
         assertTrue(segments.size() >= 5, "segments: " + segments);
         for (Path segment : segments) assertTrue(Files.size(segment) <= 4096, segment + " is " + Files.size(segment));
         assertTrue(sameRecords(written, replay(dir, small).records()));
@@ -196,7 +196,7 @@ class WriteAheadLogTest {
     void damageInTheLastRecordOfANonLastSegmentIsCorruption() throws Exception {
         WalConfig small = config.withSegmentBytesMax(4096);
         writeSynced(small, 100, 100);
-        Path first = DataDirectory.segments(dir).getFirst();
+        Path first = DataDirectory.segments(dir, WalFileSystem.REAL).getFirst();
         long lastRecordOffset = SegmentHeader.BYTES + ((4096 - SegmentHeader.BYTES) / 109 - 1) * 109L;
         WalTesting.flipBit(first, lastRecordOffset + 50, 3);
         WalCorruptionException e = assertThrows(WalCorruptionException.class, () -> replay(dir, small));
@@ -207,7 +207,7 @@ class WriteAheadLogTest {
         WalTesting.flipBit(first, lastRecordOffset + 50, 3);
         WalTesting.truncate(first, lastRecordOffset);
         WalCorruptionException cut = assertThrows(WalCorruptionException.class, () -> replay(dir, small));
-        assertEquals(DataDirectory.segments(dir).get(1), cut.file());
+        assertEquals(DataDirectory.segments(dir, WalFileSystem.REAL).get(1), cut.file());
         assertTrue(cut.getMessage().contains("missing or was cut short"), cut.getMessage());
     }
 
@@ -215,7 +215,7 @@ class WriteAheadLogTest {
     void aMissingMiddleSegmentIsCorruption() throws Exception {
         WalConfig small = config.withSegmentBytesMax(4096);
         writeSynced(small, 150, 100);
-        List<Path> segments = DataDirectory.segments(dir);
+        List<Path> segments = DataDirectory.segments(dir, WalFileSystem.REAL);
         Files.delete(segments.get(1));
         WalCorruptionException e = assertThrows(WalCorruptionException.class, () -> replay(dir, small));
         assertEquals(segments.get(2), e.file());
@@ -321,7 +321,7 @@ class WriteAheadLogTest {
             channels.failForce = true;
             WalFailedException e = assertThrows(WalFailedException.class, () -> wal.append(record(1, 3000)));
             assertTrue(e.getMessage().contains("before rolling"), e.getMessage());
-            assertEquals(1, DataDirectory.segments(dir).size());
+            assertEquals(1, DataDirectory.segments(dir, WalFileSystem.REAL).size());
         }
     }
 

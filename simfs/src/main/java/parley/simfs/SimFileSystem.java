@@ -1,0 +1,296 @@
+package parley.simfs;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import parley.core.env.RandomSource;
+import parley.wal.WalFileSystem;
+
+/**
+ * A file system in memory with the durability rules of a real one, at byte level, for running the
+ * real write-ahead log under crashes:
+ * <ul>
+ *   <li>A file's writes are volatile until its channel is forced; a crash keeps what the last force
+ *       covered and, depending on the {@link CrashMode}, none, a random prefix, or a torn prefix of
+ *       the writes since (the last one cut short inside a 512-byte sector).</li>
+ *   <li>Creating, deleting and renaming are volatile until the directory is fsynced (a channel opened
+ *       on the directory, forced): a crash brings back the directory as its last fsync left it. A
+ *       new file whose directory was never fsynced disappears, whatever was forced into it.</li>
+ *   <li>Faults on demand: the next fsync fails (EIO), writes fail once the disk is full (ENOSPC),
+ *       reads flip a bit.</li>
+ * </ul>
+ * Paths are names only: nothing here touches the real disk. Thread-safe (the log's syncer thread
+ * forces while the node's thread writes), and deterministic given its random source and the order
+ * of calls.
+ */
+public final class SimFileSystem implements WalFileSystem {
+    /** A sector: a torn write keeps a prefix of whole or partial sectors, as disks do. */
+    static final int SECTOR_BYTES = 512;
+
+    /** What a crash keeps of the writes since a file's last force. */
+    public enum CrashMode {
+        /** Nothing: the page cache is gone. */
+        LOSE_UNSYNCED,
+        /** A random prefix of the writes, each whole. */
+        KEEP_RANDOM_PREFIX,
+        /** A random prefix of the writes, the last of them cut short. */
+        TORN_LAST
+    }
+
+    /** One file's contents: what is durable, and the writes since. */
+    static final class Inode {
+        byte[] durable = new byte[0];
+        byte[] current = new byte[0];
+        /** Writes and truncations since the last force, in order. */
+        final List<Op> unsynced = new ArrayList<>();
+        final boolean directory;
+
+        Inode(boolean directory) {
+            this.directory = directory;
+        }
+    }
+
+    /** A write ({@code data} at {@code position}) or a truncation ({@code data} null, to {@code position}). */
+    record Op(long position, byte[] data) {}
+
+    private final RandomSource random;
+    /** Directories by path: entries now, and as of the directory's last fsync. */
+    private final Map<Path, Map<String, Inode>> entries = new TreeMap<>();
+    private final Map<Path, Map<String, Inode>> durableEntries = new TreeMap<>();
+    private final Set<Path> locked = new HashSet<>();
+    private long spaceLeftBytes = Long.MAX_VALUE;
+    private int forcesToFail;
+    private double bitFlipProbability;
+    private long forces;
+    private long bitsFlipped;
+
+    public SimFileSystem(RandomSource random) {
+        this.random = random;
+    }
+
+    // ---- faults ----
+
+    /** The next {@code count} forces (file or directory) fail with an I/O error, as a failing disk's fsync does. */
+    public synchronized void failNextForces(int count) {
+        forcesToFail = count;
+    }
+
+    /** Writes that grow the files past {@code bytes} more fail with "No space left on device". */
+    public synchronized void spaceLeft(long bytes) {
+        spaceLeftBytes = bytes;
+    }
+
+    /** Each read flips one bit with this probability (damage the log's checksums must catch). */
+    public synchronized void flipBitsOnRead(double probability) {
+        bitFlipProbability = probability;
+    }
+
+    public synchronized long forces() {
+        return forces;
+    }
+
+    public synchronized long bitsFlipped() {
+        return bitsFlipped;
+    }
+
+    /**
+     * The machine loses power: every directory goes back to its last fsync, every file to its last
+     * force plus what {@code mode} keeps of the writes since; locks and faults are cleared.
+     */
+    public synchronized void crash(CrashMode mode) {
+        Set<Inode> seen = new HashSet<>();
+        for (Map.Entry<Path, Map<String, Inode>> dir : durableEntries.entrySet()) {
+            entries.put(dir.getKey(), new TreeMap<>(dir.getValue()));
+            for (Inode inode : dir.getValue().values()) {
+                if (seen.add(inode)) crashFile(inode, mode);
+            }
+        }
+        locked.clear();
+        forcesToFail = 0;
+        spaceLeftBytes = Long.MAX_VALUE;
+        bitFlipProbability = 0;
+    }
+
+    private void crashFile(Inode inode, CrashMode mode) {
+        byte[] content = inode.durable.clone();
+        int keep = switch (mode) {
+            case LOSE_UNSYNCED -> 0;
+            case KEEP_RANDOM_PREFIX, TORN_LAST -> inode.unsynced.isEmpty() ? 0 : random.nextInt(inode.unsynced.size() + 1);
+        };
+        for (int i = 0; i < keep; i++) {
+            Op op = inode.unsynced.get(i);
+            boolean last = i == keep - 1;
+            if (op.data() == null) {
+                content = java.util.Arrays.copyOf(content, (int) Math.min(content.length, op.position()));
+            } else if (last && mode == CrashMode.TORN_LAST && op.data().length > 1) {
+                // Torn: whole sectors and then a partial one; the rest of the write never reached the disk.
+                int kept = random.nextInt(op.data().length);
+                content = write(content, op.position(), java.util.Arrays.copyOf(op.data(), kept));
+            } else {
+                content = write(content, op.position(), op.data());
+            }
+        }
+        inode.durable = content;
+        inode.current = content.clone();
+        inode.unsynced.clear();
+    }
+
+    /** Whether {@code path} names a directory (opened to fsync it). */
+    public synchronized boolean isDirectoryPath(Path path) {
+        return entries.containsKey(path);
+    }
+
+    // ---- WalFileSystem ----
+
+    @Override
+    public synchronized void prepareDirectory(Path dir) {
+        // Directories themselves are created durable (their parents' fsync is not modelled).
+        entries.computeIfAbsent(dir, d -> new TreeMap<>());
+        durableEntries.computeIfAbsent(dir, d -> new TreeMap<>());
+    }
+
+    @Override
+    public synchronized List<String> list(Path dir) throws IOException {
+        return new ArrayList<>(directory(dir).keySet());
+    }
+
+    @Override
+    public synchronized boolean isRegularFile(Path path) {
+        Map<String, Inode> dir = entries.get(path.getParent());
+        Inode inode = dir == null ? null : dir.get(name(path));
+        return inode != null && !inode.directory;
+    }
+
+    @Override
+    public synchronized FileChannel open(Path path, Set<? extends OpenOption> options) throws IOException {
+        if (entries.containsKey(path)) {
+            return new SimFileChannel(this, path, null, false, true); // a directory, opened to fsync it
+        }
+        Map<String, Inode> dir = directory(path.getParent());
+        Inode inode = dir.get(name(path));
+        if (inode != null && options.contains(StandardOpenOption.CREATE_NEW)) throw new FileAlreadyExistsException(path.toString());
+        if (inode == null) {
+            if (!options.contains(StandardOpenOption.CREATE) && !options.contains(StandardOpenOption.CREATE_NEW)) {
+                throw new NoSuchFileException(path.toString());
+            }
+            inode = new Inode(false);
+            dir.put(name(path), inode);
+        } else if (options.contains(StandardOpenOption.TRUNCATE_EXISTING) && options.contains(StandardOpenOption.WRITE)) {
+            truncate(inode, 0);
+        }
+        return new SimFileChannel(this, path, inode, options.contains(StandardOpenOption.APPEND), false);
+    }
+
+    @Override
+    public synchronized void delete(Path path) throws IOException {
+        Map<String, Inode> dir = directory(path.getParent());
+        if (dir.remove(name(path)) == null) throw new NoSuchFileException(path.toString());
+    }
+
+    @Override
+    public synchronized void moveAtomically(Path from, Path to) throws IOException {
+        Map<String, Inode> source = directory(from.getParent());
+        Inode inode = source.remove(name(from));
+        if (inode == null) throw new NoSuchFileException(from.toString());
+        directory(to.getParent()).put(name(to), inode);
+    }
+
+    @Override
+    public synchronized Closeable lockDirectory(Path dir) throws IOException {
+        directory(dir);
+        if (!locked.add(dir)) throw new IOException("data directory " + dir + " is in use by another storage (it is locked)");
+        return () -> {
+            synchronized (SimFileSystem.this) {
+                locked.remove(dir);
+            }
+        };
+    }
+
+    // ---- for the channels ----
+
+    synchronized int read(Inode inode, java.nio.ByteBuffer dst, long position) {
+        if (position >= inode.current.length) return -1;
+        int n = (int) Math.min(dst.remaining(), inode.current.length - position);
+        int start = dst.position();
+        dst.put(inode.current, (int) position, n);
+        if (bitFlipProbability > 0 && n > 0 && random.nextDouble() < bitFlipProbability) {
+            int at = start + random.nextInt(n);
+            dst.put(at, (byte) (dst.get(at) ^ (1 << random.nextInt(8))));
+            bitsFlipped++;
+        }
+        return n;
+    }
+
+    synchronized int write(Inode inode, java.nio.ByteBuffer src, long position) throws IOException {
+        byte[] data = new byte[src.remaining()];
+        long growth = Math.max(0, position + data.length - inode.current.length);
+        if (growth > spaceLeftBytes) throw new IOException("No space left on device");
+        spaceLeftBytes -= growth;
+        src.get(data);
+        inode.current = write(inode.current, position, data);
+        inode.unsynced.add(new Op(position, data));
+        return data.length;
+    }
+
+    synchronized long size(Inode inode) {
+        return inode.current.length;
+    }
+
+    synchronized void truncate(Inode inode, long size) {
+        if (size >= inode.current.length) return;
+        inode.current = java.util.Arrays.copyOf(inode.current, (int) size);
+        inode.unsynced.add(new Op(size, null));
+    }
+
+    synchronized void force(Path path, Inode inode) throws IOException {
+        if (forcesToFail > 0) {
+            forcesToFail--;
+            throw new IOException("Input/output error (simulated fsync failure of " + path + ")");
+        }
+        forces++;
+        if (inode == null) {
+            durableEntries.put(path, new TreeMap<>(directory(path)));
+        } else {
+            inode.durable = inode.current.clone();
+            inode.unsynced.clear();
+        }
+    }
+
+    private Map<String, Inode> directory(Path dir) throws IOException {
+        Map<String, Inode> d = entries.get(dir);
+        if (d == null) throw new NoSuchFileException(String.valueOf(dir));
+        return d;
+    }
+
+    private static String name(Path path) {
+        return path.getFileName().toString();
+    }
+
+    private static byte[] write(byte[] content, long position, byte[] data) {
+        int end = (int) Math.max(content.length, position + data.length);
+        byte[] out = content.length >= end ? content : java.util.Arrays.copyOf(content, end);
+        System.arraycopy(data, 0, out, (int) position, data.length);
+        return out;
+    }
+
+    /** What every file holds now (for tests and reports), by path. */
+    public synchronized Map<Path, Integer> fileSizes() {
+        Map<Path, Integer> sizes = new HashMap<>();
+        for (Map.Entry<Path, Map<String, Inode>> dir : entries.entrySet()) {
+            for (Map.Entry<String, Inode> e : dir.getValue().entrySet()) sizes.put(dir.getKey().resolve(e.getKey()), e.getValue().current.length);
+        }
+        return sizes;
+    }
+}
