@@ -73,6 +73,9 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--lease-reads", description = "Serve reads from the leader's lease instead of a ReadIndex round (safe while clocks drift within Raft's maxClockDriftPpm; clock jumps on a quorum would break it).")
     boolean leaseReads;
 
+    @Option(names = "--storage", description = "What keeps each server's Raft state: wal (the server's own write-ahead log, recovery and snapshot files on a simulated file system that loses unsynced writes, tears writes, loses unsynced directory entries and flips bits; the default) or journal (the simulator's lighter record journal).", defaultValue = "wal")
+    String storage;
+
     @Option(names = "--trace", description = "Print the event-by-event timeline of the run (one seed only).")
     boolean trace;
 
@@ -109,7 +112,7 @@ final class SimCommand implements Callable<Integer> {
         try {
             return RunSpec.defaults().withNodes(nodes).withClients(clients).withOps(ops)
                     .withFaults(parseFaults(faults)).withFaultIntervalMs(faultIntervalMs).withMix(readPercent, casPercent).withKeys(keys).withOperatorIntervalMs(operatorIntervalMs)
-                    .withLeaseReads(leaseReads);
+                    .withLeaseReads(leaseReads).withStorage(parseStorage(storage));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -225,7 +228,15 @@ final class SimCommand implements Callable<Integer> {
     private String replayCommand(RunSpec spec, long seed) {
         return "./parley sim --nodes " + spec.nodes() + " --clients " + spec.clients() + " --ops " + spec.opsTotal()
                 + " --faults " + faults + " --fault-interval-ms " + faultIntervalMs
-                + (leaseReads ? " --lease-reads" : "") + " --keys " + keys + " --operator-interval-ms " + operatorIntervalMs + " --read-percent " + readPercent + " --cas-percent " + casPercent + " --seeds " + seed + " --trace";
+ + (leaseReads ? " --lease-reads" : "") + ("wal".equals(storage) ? "" : " --storage " + storage) + " --keys " + keys + " --operator-interval-ms " + operatorIntervalMs + " --read-percent " + readPercent + " --cas-percent " + casPercent + " --seeds " + seed + " --trace";
+    }
+
+    private static RunSpec.Storage parseStorage(String text) {
+        return switch (text) {
+            case "wal" -> RunSpec.Storage.WAL;
+            case "journal" -> RunSpec.Storage.JOURNAL;
+            default -> throw new UserError("--storage must be wal or journal, got '" + text + "'");
+        };
     }
 
     private static void printHeader(PrintStream out) {

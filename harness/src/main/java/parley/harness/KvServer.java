@@ -46,7 +46,12 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     private Env<ClusterMessage> env;
     private ReplicaHost<RaftMessage> host;
     private KvReplica replica;
-    private SimRaftStorage storage;
+    private TrackedStorage storage;
+    /** Set when the storage is the real write-ahead log (its failures step this node down). */
+    private WalRaftStorage wal;
+    private boolean diskFailureReported;
+    /** The log's zero-fill, drawn per run: off, or a few pages ahead of the writes. */
+    private static final long[] ZERO_FILL_CHOICES = {0, 16 << 10};
     private String lastObserved = "";
     private long leasesSeenChangeCount = -1;
     /** The lease ids this incarnation saw last (null before its first look: a restart reports nothing it did not see go). */
@@ -60,7 +65,16 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     @Override
     public void onStart(Env<ClusterMessage> env, SimDisk disk) {
         this.env = env;
-        storage = SimRaftStorage.recover(disk);
+        if (run.storage() == RunSpec.Storage.WAL) {
+            disk.markBytesElsewhere();
+            java.nio.file.Path dir = java.nio.file.Path.of("/sim/n" + nodeId);
+            long zeroFill = ZERO_FILL_CHOICES[(int) Math.floorMod(nodeId * 31 + run.settings().raft().maxInflightAppends(), ZERO_FILL_CHOICES.length)];
+            wal = WalRaftStorage.recover(dir, run.fileSystem(nodeId, disk), disk, () -> (int) env.random().nextLong(), zeroFill,
+                    syncId -> replica.onSyncComplete(syncId));
+            storage = wal;
+        } else {
+            storage = SimRaftStorage.recover(disk);
+        }
         host = new ReplicaHost<>(env, (to, group, message) -> env.send(to, new ClusterMessage.Raft(group, message)),
                 ReplicaHost.TombstoneLog.inMemory(), REPLICAS_MAX);
         Env<RaftMessage> groupEnv = new DurabilityCheckedEnv(host.open(KvReplica.DEFAULT_GROUP_ID), this);
@@ -94,8 +108,12 @@ public final class KvServer implements SimProcess<ClusterMessage> {
 
     @Override
     public void onSyncComplete(long syncId) {
-        storage.markSynced(syncId);
-        replica.onSyncComplete(syncId);
+        if (wal != null) {
+            wal.onDiskSyncComplete(syncId); // the log's own completion reaches the replica
+        } else {
+            ((SimRaftStorage) storage).markSynced(syncId);
+            replica.onSyncComplete(syncId);
+        }
         observe();
     }
 
@@ -305,6 +323,11 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     /** Traces what this node believes whenever it changes: the timeline `--trace` shows. */
     private void observe() {
         if (replica != null) observeLeases();
+        if (wal != null && !diskFailureReported && wal.failure() != null) {
+            diskFailureReported = true;
+            if (run.tracing()) run.trace(nodeId, "write-ahead log failed: " + wal.failure());
+            replica.diskFailed(wal.failure());
+        }
         if (!run.tracing() || replica == null || replica.status() == null) return;
         RaftStatus s = replica.status();
         String belief = s.role() + " term=" + s.term() + " leader=" + (s.leaderId() == 0 ? "?" : "n" + s.leaderId())
@@ -324,13 +347,13 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     private void checkDurableBeforeSend(long to, RaftMessage message) {
         switch (message) {
             case RaftMessage.RequestVoteResponse vote when vote.granted() -> Check.that(
-                    storage.durableHardState().term() == vote.term() && storage.durableHardState().votedFor() == to,
+                    storage.durable().durableHardState().term() == vote.term() && storage.durable().durableHardState().votedFor() == to,
                     "durability order: n%d granted its term-%d vote to n%d before that vote was durable (durable: %s)",
-                    nodeId, vote.term(), to, storage.durableHardState());
+                    nodeId, vote.term(), to, storage.durable().durableHardState());
             case RaftMessage.AppendEntriesResponse ack when ack.success() -> Check.that(
-                    ack.matchIndex() <= storage.stableIndex(),
+                    ack.matchIndex() <= storage.durable().stableIndex(),
                     "durability order: n%d acknowledged entries through %d to n%d, but only %d are durable",
-                    nodeId, ack.matchIndex(), to, storage.stableIndex());
+                    nodeId, ack.matchIndex(), to, storage.durable().stableIndex());
             default -> { }
         }
     }

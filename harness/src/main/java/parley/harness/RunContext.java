@@ -23,17 +23,24 @@ public final class RunContext {
     private final Set<Long> serverIds;
     private final SafetyLedger ledger = new SafetyLedger();
     private final LeaseLedger leases = new LeaseLedger();
+    private final RunSpec.Storage storage;
+    /** Each server's file system: it belongs to the node and outlives its processes, like a disk. */
+    private final java.util.Map<Long, parley.simfs.SimFileSystem> fileSystems = new java.util.TreeMap<>();
+    /** Crashes each server's file system has been put through (the disk counts the node's). */
+    private final java.util.Map<Long, Long> fileSystemCrashes = new java.util.TreeMap<>();
+    private final java.util.Map<Long, Long> fileSystemCorruptions = new java.util.TreeMap<>();
     private final List<Event> history = new ArrayList<>();
     private final Workload workload;
     private boolean healed;
     private int adminAccepted;
 
-    RunContext(Simulation<ClusterMessage> world, ReplicaSettings settings, RaftNodeFactory raftFactory, LeaseClockFactory leaseClocks,
+    RunContext(Simulation<ClusterMessage> world, ReplicaSettings settings, RaftNodeFactory raftFactory, LeaseClockFactory leaseClocks, RunSpec.Storage storage,
                Set<Long> serverIds, Workload workload) {
         this.world = world;
         this.settings = settings;
         this.raftFactory = raftFactory;
         this.leaseClocks = leaseClocks;
+        this.storage = storage;
         this.serverIds = new TreeSet<>(serverIds);
         this.workload = workload;
     }
@@ -44,6 +51,34 @@ public final class RunContext {
     public RaftNodeFactory raftFactory() { return raftFactory; }
 
     public LeaseClockFactory leaseClocks() { return leaseClocks; }
+
+    public RunSpec.Storage storage() { return storage; }
+
+    /**
+     * Server {@code nodeId}'s file system, brought up to date with the node's crashes: every crash
+     * of the node since the last look loses that file system's unsynced data the same way the
+     * crash treated the node's disk.
+     */
+    parley.simfs.SimFileSystem fileSystem(long nodeId, parley.sim.SimDisk disk) {
+        parley.simfs.SimFileSystem fs = fileSystems.computeIfAbsent(nodeId,
+                id -> new parley.simfs.SimFileSystem(new parley.core.env.SplittableRandomSource(world.seed() * 1_000_003L + id)));
+        long seen = fileSystemCrashes.getOrDefault(nodeId, 0L);
+        if (disk.crashes() > seen) {
+            fs.crash(switch (disk.lastCrashMode()) {
+                case LOSE_UNSYNCED -> parley.simfs.SimFileSystem.CrashMode.LOSE_UNSYNCED;
+                case KEEP_RANDOM_PREFIX -> parley.simfs.SimFileSystem.CrashMode.KEEP_RANDOM_PREFIX;
+                case TORN_TAIL -> parley.simfs.SimFileSystem.CrashMode.TORN_LAST;
+            });
+            fileSystemCrashes.put(nodeId, disk.crashes());
+        }
+        // A latent sector error the nemesis gave the node's disk lands in its files.
+        for (long c = fileSystemCorruptions.getOrDefault(nodeId, 0L); c < disk.corruptionsRequested(); c++) {
+            java.nio.file.Path hit = fs.corruptRandomFile();
+            if (tracing()) trace(nodeId, "file system: a bit flipped in " + hit);
+        }
+        fileSystemCorruptions.put(nodeId, disk.corruptionsRequested());
+        return fs;
+    }
 
     /** The founding voters, sorted. */
     public Set<Long> serverIds() { return serverIds; }

@@ -25,10 +25,12 @@ import parley.sim.nemesis.FaultKind;
  * @param settings      the servers' replica settings (Raft's configuration and the replica's policy), drawn per seed
  * @param raftFactory   how servers create their Raft node (planted-bug variants in tests)
  * @param leaseClocks   how servers create their leader's lease clock (planted-bug variants in tests)
+ * @param storage       what keeps each server's Raft state: the server's own write-ahead log on a simulated
+ *                      file system, or the simulator's lighter journal
  */
 public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> faults, long faultIntervalMsMean,
                       int readPercent, int casPercent, int keys, long operatorIntervalMsMean, SettingsDraw settings, RaftNodeFactory raftFactory,
-                      LeaseClockFactory leaseClocks) {
+                      LeaseClockFactory leaseClocks, Storage storage) {
     public static final int MAX_NODES = 99;
     public static final int MAX_CLIENTS = 1000;
 
@@ -44,6 +46,16 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
         if (operatorIntervalMsMean < 0) throw new IllegalArgumentException("operator interval must be >= 0, got " + operatorIntervalMsMean);
         faults = faults.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(faults));
     }
+
+    /** What keeps a simulated server's Raft state. */
+    public enum Storage {
+        /** The server's own write-ahead log ({@code wal.FileRaftStorage}) on a simulated file system. */
+        WAL,
+        /** The simulator's journal of records ({@link SimRaftStorage}): lighter, and no file-system faults. */
+        JOURNAL
+    }
+
+    public RunSpec withStorage(Storage s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, s); }
 
     /** How a run gets its servers' settings from its seed. */
     @FunctionalInterface
@@ -62,24 +74,24 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
     /** 5 nodes, 5 clients, 1,000 operations, every fault. */
     public static RunSpec defaults() {
         return new RunSpec(5, 5, 1000, EnumSet.allOf(FaultKind.class), 500, 40, 20, 5, 1000, SettingsDraw.randomPerSeed(), RaftNodeFactory.STANDARD,
-                LeaseClockFactory.STANDARD);
+                LeaseClockFactory.STANDARD, Storage.WAL);
     }
 
-    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
+    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
 
-    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
+    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
 
-    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
+    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
 
-    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
+    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
 
-    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
+    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
 
-    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, f, leaseClocks); }
+    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, f, leaseClocks, storage); }
 
-    public RunSpec withLeaseClocks(LeaseClockFactory l) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, l); }
+    public RunSpec withLeaseClocks(LeaseClockFactory l) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, l, storage); }
 
-    public RunSpec withSettings(SettingsDraw s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, s, raftFactory, leaseClocks); }
+    public RunSpec withSettings(SettingsDraw s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, s, raftFactory, leaseClocks, storage); }
 
     /** Leader lease reads on (or off) in every seed's drawn settings. */
     public RunSpec withLeaseReads(boolean on) {
@@ -88,11 +100,11 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
     }
 
     /** The operation mix: {@code reads}% reads, {@code cas}% compare-and-sets, the rest writes. */
-    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
+    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
 
-    public RunSpec withKeys(int k) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, k, operatorIntervalMsMean, settings, raftFactory, leaseClocks); }
+    public RunSpec withKeys(int k) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, k, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
 
-    public RunSpec withOperatorIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, ms, settings, raftFactory, leaseClocks); }
+    public RunSpec withOperatorIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, ms, settings, raftFactory, leaseClocks, storage); }
 
     int opsPerClient() {
         return (opsTotal + clients - 1) / clients;

@@ -22,7 +22,7 @@ import parley.sim.SimDisk;
  * <p>The in-memory view answers reads; the journal is rewritten compactly (hard state, snapshot,
  * remaining entries) when it grows to several times the live state, as a real log rolls segments.
  */
-public final class SimRaftStorage implements RaftStorage {
+public final class SimRaftStorage implements TrackedStorage {
     private static final byte HARD_STATE = 1;
     private static final byte ENTRY = 2;
     private static final byte TRUNCATE_AFTER = 3;
@@ -40,13 +40,7 @@ public final class SimRaftStorage implements RaftStorage {
 
     // What is known durable, tracked apart from Raft's own bookkeeping so the harness can check
     // Raft's durability order independently ("nothing is acknowledged before it is durable").
-    private HardState durableHardState = HardState.INITIAL;
-    /** Every entry of the current log up to this index is durable. */
-    private long stableIndex;
-    private final java.util.TreeMap<Long, Covered> pendingSyncs = new java.util.TreeMap<>();
-
-    /** What a requested sync will make durable when it completes. */
-    private record Covered(HardState hardState, long lastIndex) {}
+    private DurableState durable;
 
     private SimRaftStorage(SimDisk disk) {
         this.disk = disk;
@@ -61,8 +55,7 @@ public final class SimRaftStorage implements RaftStorage {
         }
         storage.journalRecords = records.size();
         // Whatever survived on the platter is durable by definition.
-        storage.durableHardState = storage.hardState;
-        storage.stableIndex = storage.lastIndex();
+        storage.durable = new DurableState(storage.hardState, storage.lastIndex());
         return storage;
     }
 
@@ -142,32 +135,23 @@ public final class SimRaftStorage implements RaftStorage {
 
     @Override
     public void sync(long syncId) {
-        pendingSyncs.put(syncId, new Covered(hardState, lastIndex()));
+        durable.syncRequested(syncId, hardState, lastIndex());
         disk.sync(syncId);
     }
 
     /** The runtime reports that sync {@code syncId} completed (before telling Raft). */
     void markSynced(long syncId) {
-        Covered covered = pendingSyncs.remove(syncId);
-        Check.that(covered != null, "sync %d completed but was never requested", syncId);
-        durableHardState = covered.hardState;
-        stableIndex = Math.max(stableIndex, covered.lastIndex);
+        durable.synced(syncId);
     }
 
-    /** The latest hard state known durable. */
-    HardState durableHardState() {
-        return durableHardState;
+    /** What this storage's completed syncs vouch for. */
+    @Override
+    public DurableState durable() {
+        return durable;
     }
 
-    /** Every entry of the current log up to this index is known durable. */
-    long stableIndex() {
-        return stableIndex;
-    }
-
-    /** Entries after {@code index} leave the log: neither they nor pending syncs can vouch for them. */
     private void forgetDurabilityAfter(long index) {
-        stableIndex = Math.min(stableIndex, index);
-        pendingSyncs.replaceAll((id, covered) -> new Covered(covered.hardState, Math.min(covered.lastIndex, index)));
+        durable.forgetAfter(index);
     }
 
     private void dropAfter(long index) {

@@ -74,6 +74,10 @@ public final class SimDisk {
     private long syncsCompleted;
     private long replaces;
     private long opsLostOnCrash;
+    private long crashes;
+    private long corruptionsRequested;
+    private boolean bytesElsewhere;
+    private CrashMode lastCrashMode;
     private long tornTailsWritten;
     private long tornTailsDropped;
     private long recordsCorrupted;
@@ -211,6 +215,25 @@ public final class SimDisk {
     /** Unsynced writes discarded by crashes. */
     public long opsLostOnCrash() { return opsLostOnCrash; }
 
+    /**
+     * How often this disk's node crashed, and how the last crash treated unsynced writes: a storage
+     * that keeps its bytes elsewhere (the real log on a simulated file system) crashes them alike.
+     */
+    public long crashes() { return crashes; }
+
+    public CrashMode lastCrashMode() { return lastCrashMode; }
+
+    /** How often a latent sector error was asked of this disk (a storage with its bytes elsewhere applies it there). */
+    public long corruptionsRequested() { return corruptionsRequested; }
+
+    /**
+     * This node keeps its bytes in a storage of its own (the real log on a simulated file system),
+     * which applies this disk's crashes and corruptions itself; its journal stays empty.
+     */
+    public void markBytesElsewhere() { bytesElsewhere = true; }
+
+    public boolean bytesElsewhere() { return bytesElsewhere; }
+
     public long tornTailsWritten() { return tornTailsWritten; }
 
     public long tornTailsDropped() { return tornTailsDropped; }
@@ -245,6 +268,8 @@ public final class SimDisk {
 
     /** The node crashed: decide which unsynced writes reached the platter. */
     CrashLoss crash(CrashMode mode, RandomSource random) {
+        crashes++;
+        lastCrashMode = mode;
         int unsynced = pending.size();
         int kept = switch (mode) {
             case LOSE_UNSYNCED -> 0;
@@ -284,6 +309,8 @@ public final class SimDisk {
      * position corrupted, or -1 when there is no such record.
      */
     int corruptRandomRecord(RandomSource random) {
+        corruptionsRequested++;
+        if (bytesElsewhere) return 0; // the storage that holds the bytes applies it (see corruptionsRequested)
         List<Integer> candidates = new ArrayList<>();
         for (int position = 0; position < durable.size(); position++) {
             if (durable.get(position).bytes.length > 0 && !durable.get(position).torn()) {

@@ -49,16 +49,44 @@ public final class SimFileSystem implements WalFileSystem {
         TORN_LAST
     }
 
-    /** One file's contents: what is durable, and the writes since. */
+    /** One file's contents: what is durable, and the writes since (growable buffers: appends stay cheap). */
     static final class Inode {
-        byte[] durable = new byte[0];
-        byte[] current = new byte[0];
+        final Buffer durable = new Buffer();
+        final Buffer current = new Buffer();
         /** Writes and truncations since the last force, in order. */
         final List<Op> unsynced = new ArrayList<>();
         final boolean directory;
 
         Inode(boolean directory) {
             this.directory = directory;
+        }
+    }
+
+    /** Bytes with a length, grown by doubling. */
+    static final class Buffer {
+        byte[] bytes = new byte[0];
+        int length;
+
+        void write(long position, byte[] data, int count) {
+            int end = (int) Math.max(length, position + count);
+            if (end > bytes.length) bytes = java.util.Arrays.copyOf(bytes, Math.max(end, bytes.length * 2));
+            if (position > length) java.util.Arrays.fill(bytes, length, (int) position, (byte) 0);
+            System.arraycopy(data, 0, bytes, (int) position, count);
+            length = end;
+        }
+
+        void truncate(long size) {
+            if (size < length) length = (int) size;
+        }
+
+        void apply(Op op, int count) {
+            if (op.data() == null) truncate(op.position());
+            else write(op.position(), op.data(), count);
+        }
+
+        void copyFrom(Buffer other) {
+            bytes = java.util.Arrays.copyOf(other.bytes, Math.max(other.length, 16));
+            length = other.length;
         }
     }
 
@@ -124,32 +152,48 @@ public final class SimFileSystem implements WalFileSystem {
     }
 
     private void crashFile(Inode inode, CrashMode mode) {
-        byte[] content = inode.durable.clone();
         int keep = switch (mode) {
             case LOSE_UNSYNCED -> 0;
             case KEEP_RANDOM_PREFIX, TORN_LAST -> inode.unsynced.isEmpty() ? 0 : random.nextInt(inode.unsynced.size() + 1);
         };
         for (int i = 0; i < keep; i++) {
             Op op = inode.unsynced.get(i);
-            boolean last = i == keep - 1;
-            if (op.data() == null) {
-                content = java.util.Arrays.copyOf(content, (int) Math.min(content.length, op.position()));
-            } else if (last && mode == CrashMode.TORN_LAST && op.data().length > 1) {
-                // Torn: whole sectors and then a partial one; the rest of the write never reached the disk.
-                int kept = random.nextInt(op.data().length);
-                content = write(content, op.position(), java.util.Arrays.copyOf(op.data(), kept));
-            } else {
-                content = write(content, op.position(), op.data());
-            }
+            boolean torn = i == keep - 1 && mode == CrashMode.TORN_LAST && op.data() != null && op.data().length > 1;
+            // Torn: a prefix of the write reached the disk, the rest never did.
+            inode.durable.apply(op, torn ? random.nextInt(op.data().length) : op.data() == null ? 0 : op.data().length);
         }
-        inode.durable = content;
-        inode.current = content.clone();
+        inode.current.copyFrom(inode.durable);
         inode.unsynced.clear();
     }
 
     /** Whether {@code path} names a directory (opened to fsync it). */
     public synchronized boolean isDirectoryPath(Path path) {
         return entries.containsKey(path);
+    }
+
+    /**
+     * A latent sector error: flips one random bit of the durable bytes of one random non-empty file.
+     * Returns the file, or null when every file is empty.
+     */
+    public synchronized Path corruptRandomFile() {
+        List<Path> candidates = new ArrayList<>();
+        List<Inode> inodes = new ArrayList<>();
+        for (Map.Entry<Path, Map<String, Inode>> dir : entries.entrySet()) {
+            for (Map.Entry<String, Inode> e : dir.getValue().entrySet()) {
+                if (e.getValue().durable.length > 0) {
+                    candidates.add(dir.getKey().resolve(e.getKey()));
+                    inodes.add(e.getValue());
+                }
+            }
+        }
+        if (candidates.isEmpty()) return null;
+        int pick = random.nextInt(candidates.size());
+        Inode inode = inodes.get(pick);
+        int at = random.nextInt(inode.durable.length);
+        byte mask = (byte) (1 << random.nextInt(8));
+        inode.durable.bytes[at] ^= mask;
+        if (at < inode.current.length) inode.current.bytes[at] ^= mask;
+        return candidates.get(pick);
     }
 
     // ---- WalFileSystem ----
@@ -224,7 +268,7 @@ public final class SimFileSystem implements WalFileSystem {
         if (position >= inode.current.length) return -1;
         int n = (int) Math.min(dst.remaining(), inode.current.length - position);
         int start = dst.position();
-        dst.put(inode.current, (int) position, n);
+        dst.put(inode.current.bytes, (int) position, n);
         if (bitFlipProbability > 0 && n > 0 && random.nextDouble() < bitFlipProbability) {
             int at = start + random.nextInt(n);
             dst.put(at, (byte) (dst.get(at) ^ (1 << random.nextInt(8))));
@@ -239,7 +283,7 @@ public final class SimFileSystem implements WalFileSystem {
         if (growth > spaceLeftBytes) throw new IOException("No space left on device");
         spaceLeftBytes -= growth;
         src.get(data);
-        inode.current = write(inode.current, position, data);
+        inode.current.write(position, data, data.length);
         inode.unsynced.add(new Op(position, data));
         return data.length;
     }
@@ -250,7 +294,7 @@ public final class SimFileSystem implements WalFileSystem {
 
     synchronized void truncate(Inode inode, long size) {
         if (size >= inode.current.length) return;
-        inode.current = java.util.Arrays.copyOf(inode.current, (int) size);
+        inode.current.truncate(size);
         inode.unsynced.add(new Op(size, null));
     }
 
@@ -263,7 +307,7 @@ public final class SimFileSystem implements WalFileSystem {
         if (inode == null) {
             durableEntries.put(path, new TreeMap<>(directory(path)));
         } else {
-            inode.durable = inode.current.clone();
+            for (Op op : inode.unsynced) inode.durable.apply(op, op.data() == null ? 0 : op.data().length);
             inode.unsynced.clear();
         }
     }
@@ -276,13 +320,6 @@ public final class SimFileSystem implements WalFileSystem {
 
     private static String name(Path path) {
         return path.getFileName().toString();
-    }
-
-    private static byte[] write(byte[] content, long position, byte[] data) {
-        int end = (int) Math.max(content.length, position + data.length);
-        byte[] out = content.length >= end ? content : java.util.Arrays.copyOf(content, end);
-        System.arraycopy(data, 0, out, (int) position, data.length);
-        return out;
     }
 
     /** What every file holds now (for tests and reports), by path. */

@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.Set;
 
 /** Creating, reopening and deleting segment files; every creation and deletion is made durable. */
@@ -15,8 +14,6 @@ final class SegmentFiles {
     private static final Set<StandardOpenOption> OPEN_EXISTING = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
     private static final Set<StandardOpenOption> CREATE =
             Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-    /** Salts must be unpredictable to clients, whose bytes end up in payloads. */
-    private static final SecureRandom SALTS = new SecureRandom();
 
     private final Path dir;
     private final WalConfig config;
@@ -33,7 +30,7 @@ final class SegmentFiles {
     /** Creates a segment with its header, fsyncs it and the directory. */
     ActiveSegment create(long firstSeq) throws IOException {
         Path path = path(firstSeq);
-        int salt = SALTS.nextInt();
+        int salt = config.salts().getAsInt();
         FileChannel channel = config.channelFactory().open(path, CREATE);
         try {
             writeFully(channel, ByteBuffer.wrap(new SegmentHeader(firstSeq, salt).encode()), 0);

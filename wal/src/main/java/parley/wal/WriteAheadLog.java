@@ -84,7 +84,7 @@ public final class WriteAheadLog implements AutoCloseable {
         long seqEnd = outcome.segments().isEmpty() ? 0 : last(outcome).firstSeq() + last(outcome).records();
         WriteAheadLog wal = new WriteAheadLog(dir, config, completionExecutor, preamble, outcome.report(), seqEnd);
         wal.resume(outcome);
-        wal.groupCommit.start();
+        if (config.syncerThread()) wal.groupCommit.start();
         return wal;
     }
 

@@ -378,7 +378,7 @@ public final class Nemesis implements FaultInjector {
         }
         List<Long> candidates = new ArrayList<>();
         for (long id : serversIn(NodeState.UP)) {
-            if (world.disk(id).durableRecordCount() > 0) {
+            if (world.disk(id).durableRecordCount() > 0 || world.disk(id).bytesElsewhere()) {
                 candidates.add(id);
             }
         }
