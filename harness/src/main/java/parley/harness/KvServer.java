@@ -50,6 +50,9 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     /** Set when the storage is the real write-ahead log (its failures step this node down). */
     private WalRaftStorage wal;
     private boolean diskFailureReported;
+    private SimDisk disk;
+    private parley.simfs.SimFileSystem fileSystem;
+    private long diskFailuresSeen;
     /** The log's zero-fill, drawn per run: off, or a few pages ahead of the writes. */
     private static final long[] ZERO_FILL_CHOICES = {0, 16 << 10};
     private String lastObserved = "";
@@ -67,9 +70,12 @@ public final class KvServer implements SimProcess<ClusterMessage> {
         this.env = env;
         if (run.storage() == RunSpec.Storage.WAL) {
             disk.markBytesElsewhere();
+            this.disk = disk;
+            this.fileSystem = run.fileSystem(nodeId, disk);
+            this.diskFailuresSeen = disk.failuresRequested(); // what an earlier incarnation met was fixed by the restart
             java.nio.file.Path dir = java.nio.file.Path.of("/sim/n" + nodeId);
             long zeroFill = ZERO_FILL_CHOICES[(int) Math.floorMod(nodeId * 31 + run.settings().raft().maxInflightAppends(), ZERO_FILL_CHOICES.length)];
-            wal = WalRaftStorage.recover(dir, run.fileSystem(nodeId, disk), disk, () -> (int) env.random().nextLong(), zeroFill,
+            wal = WalRaftStorage.recover(dir, fileSystem, disk, () -> (int) env.random().nextLong(), zeroFill,
                     syncId -> replica.onSyncComplete(syncId));
             storage = wal;
         } else {
@@ -260,8 +266,8 @@ public final class KvServer implements SimProcess<ClusterMessage> {
                 case ReplicaError.NotLeader notLeader -> new Reply.NotLeader(notLeader.leaderHint());
                 case ReplicaError.Busy busy -> new Reply.Busy(busy.reason().toString());
                 case ReplicaError.OutcomeUnknown unknown -> new Reply.Unknown();
-                // Neither a quota nor a failed disk exists in this world: a client that meets one is a bug.
-                case ReplicaError.NoSpace noSpace -> new Reply.Error(noSpace.message());
+                // A full or failed disk here (nothing was done): the client tries elsewhere.
+                case ReplicaError.NoSpace noSpace -> new Reply.Busy(noSpace.message());
                 case ReplicaError.MemberNotFound notFound -> new Reply.Error(notFound.message());
             });
         }
@@ -323,6 +329,11 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     /** Traces what this node believes whenever it changes: the timeline `--trace` shows. */
     private void observe() {
         if (replica != null) observeLeases();
+        if (wal != null && disk.failuresRequested() > diskFailuresSeen) {
+            diskFailuresSeen = disk.failuresRequested();
+            if (disk.lastFailureFull()) fileSystem.spaceLeft(0);
+            else fileSystem.failNextForces(Integer.MAX_VALUE);
+        }
         if (wal != null && !diskFailureReported && wal.failure() != null) {
             diskFailureReported = true;
             if (run.tracing()) run.trace(nodeId, "write-ahead log failed: " + wal.failure());

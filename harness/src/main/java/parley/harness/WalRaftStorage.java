@@ -24,7 +24,7 @@ import parley.wal.WalCorruptionException;
  */
 final class WalRaftStorage implements TrackedStorage {
     /** Small segments, so rolls, deletions and directory fsyncs happen within a run. */
-    private static final long SEGMENT_BYTES = 64 << 10;
+    private static final long SEGMENT_BYTES = 16 << 10;
 
     private final FileRaftStorage log;
     private final SimDisk disk;

@@ -25,16 +25,23 @@ class SimulationSuiteTest {
         List<String> failures = new ArrayList<>();
         long[] ops = {0, 0};
         long[] faults = {0};
+        long[] diskFailures = {0};
+        long[] corruptions = {0};
         List<SeedOutcome> outcomes = new SimSuite(spec, Runtime.getRuntime().availableProcessors()).run(seeds, false, o -> {
             if (o.verdict().failed()) failures.add("seed " + o.seed() + ": " + o.verdict() + ": " + o.detail());
             ops[0] += o.opsOk();
             ops[1] += o.opsOk() + o.opsFail() + o.opsInfo();
             faults[0] += o.faultsTotal();
+            diskFailures[0] += o.faultsInjected().getOrDefault(parley.sim.nemesis.FaultKind.DISK_FAILURE, 0L);
+            corruptions[0] += o.faultsInjected().getOrDefault(parley.sim.nemesis.FaultKind.CORRUPT, 0L);
         });
         assertEquals(CI_SEEDS, outcomes.size());
         assertEquals(List.of(), failures, "failing seeds (replay with ./parley sim --seeds N --trace)");
         // A suite that injects nothing or completes nothing proves nothing.
         assertTrue(faults[0] >= CI_SEEDS * 5L, "too few faults injected: " + faults[0]);
+        // The storage faults reach the real log on the simulated file system.
+        assertTrue(diskFailures[0] >= CI_SEEDS / 2, "too few disk failures injected: " + diskFailures[0]);
+        assertTrue(corruptions[0] >= CI_SEEDS / 2, "too few disk corruptions injected: " + corruptions[0]);
         assertTrue(ops[0] >= ops[1] * 0.8, "too few operations completed ok: " + ops[0] + " of " + ops[1]);
     }
 

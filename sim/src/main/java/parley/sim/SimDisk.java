@@ -77,6 +77,8 @@ public final class SimDisk {
     private long crashes;
     private long corruptionsRequested;
     private boolean bytesElsewhere;
+    private long failuresRequested;
+    private boolean lastFailureFull;
     private CrashMode lastCrashMode;
     private long tornTailsWritten;
     private long tornTailsDropped;
@@ -233,6 +235,16 @@ public final class SimDisk {
     public void markBytesElsewhere() { bytesElsewhere = true; }
 
     public boolean bytesElsewhere() { return bytesElsewhere; }
+
+    /** The nemesis asks this disk to fail: fill up ({@code full}) or fail its fsyncs. Applied by the storage that holds the bytes. */
+    public void requestFailure(boolean full) {
+        failuresRequested++;
+        lastFailureFull = full;
+    }
+
+    public long failuresRequested() { return failuresRequested; }
+
+    public boolean lastFailureFull() { return lastFailureFull; }
 
     public long tornTailsWritten() { return tornTailsWritten; }
 

@@ -172,15 +172,15 @@ public final class SimFileSystem implements WalFileSystem {
     }
 
     /**
-     * A latent sector error: flips one random bit of the durable bytes of one random non-empty file.
-     * Returns the file, or null when every file is empty.
+     * A latent sector error: flips one random bit of the durable bytes of one random non-empty file
+     * that {@code eligible} accepts (by name). Returns the file, or null when there is none.
      */
-    public synchronized Path corruptRandomFile() {
+    public synchronized Path corruptRandomFile(java.util.function.Predicate<Path> eligible) {
         List<Path> candidates = new ArrayList<>();
         List<Inode> inodes = new ArrayList<>();
         for (Map.Entry<Path, Map<String, Inode>> dir : entries.entrySet()) {
             for (Map.Entry<String, Inode> e : dir.getValue().entrySet()) {
-                if (e.getValue().durable.length > 0) {
+                if (e.getValue().durable.length > 0 && eligible.test(dir.getKey().resolve(e.getKey()))) {
                     candidates.add(dir.getKey().resolve(e.getKey()));
                     inodes.add(e.getValue());
                 }

@@ -196,24 +196,29 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
 
     /**
      * Writes the snapshot file durably (on the calling thread: a large snapshot blocks it for the
-     * write and two fsyncs), then appends its marker, which is volatile until the next sync.
+     * write and two fsyncs), then appends its marker, which is volatile until the next sync. Once the
+     * log has failed (or fails writing the file), the snapshot changes memory only, like every write.
      */
     @Override
     public void saveSnapshot(Snapshot newSnapshot) {
         Check.that(newSnapshot.index() >= 1 && newSnapshot.term() >= 1, "snapshot at index %d term %d", newSnapshot.index(), newSnapshot.term());
         ensureOpen();
         boolean keepsLog = state.continuesThrough(newSnapshot.index(), newSnapshot.term());
-        WalFailedException failure = wal.failure();
-        if (failure != null) throw failure;
-        try {
-            SnapshotFiles.write(dir, newSnapshot, config);
-        } catch (IOException e) {
-            throw wal.fail("writing snapshot file " + dir.resolve(new SnapshotFiles.Id(newSnapshot.index(), newSnapshot.term()).fileName()), e);
+        if (wal.failure() == null) {
+            try {
+                SnapshotFiles.write(dir, newSnapshot, config);
+            } catch (IOException e) {
+                // A full or failing disk: the log fails (the node stops acknowledging) and, like every
+                // write after a failure, this snapshot changes memory only. Throwing would abort the
+                // Raft event that took it halfway (found by the simulator's disk-failure fault).
+                wal.fail("writing snapshot file " + dir.resolve(new SnapshotFiles.Id(newSnapshot.index(), newSnapshot.term()).fileName()), e);
+            }
         }
+        boolean durable = wal.failure() == null;
         long seqEnd = write(List.of(RaftRecords.marker(new RaftRecords.Marker(newSnapshot.index(), newSnapshot.term(), keepsLog))));
         state.applySnapshot(newSnapshot.index(), newSnapshot.term(), keepsLog);
         snapshot = newSnapshot;
-        pendingMarkers.addLast(new PendingMarker(seqEnd, new SnapshotFiles.Id(newSnapshot.index(), newSnapshot.term())));
+        if (durable) pendingMarkers.addLast(new PendingMarker(seqEnd, new SnapshotFiles.Id(newSnapshot.index(), newSnapshot.term())));
     }
 
     @Override

@@ -28,5 +28,11 @@ public enum FaultKind {
      */
     CORRUPT,
     /** A server's fsyncs become slow. */
-    FSYNC_SLOW
+    FSYNC_SLOW,
+    /**
+     * A server's disk fails under it while it runs: it fills up, or its fsyncs start failing. The node
+     * must stop acknowledging and hand leadership away; at the end it is restarted, as by an operator
+     * who freed space. Only for servers whose storage can fail (the real log on a simulated file system).
+     */
+    DISK_FAILURE
 }

@@ -210,6 +210,7 @@ public final class Nemesis implements FaultInjector {
             case CLOCK_JUMP -> clockJump();
             case CORRUPT -> corrupt();
             case FSYNC_SLOW -> fsyncSlow();
+            case DISK_FAILURE -> diskFailure();
         };
     }
 
@@ -405,6 +406,28 @@ public final class Nemesis implements FaultInjector {
         world.setFsyncExtraLatencyNs(target, config.fsyncSlowNs());
         return new Fault(FaultKind.FSYNC_SLOW, target, "n" + target + " +" + config.fsyncSlowNs() / 1_000_000 + "ms",
                 () -> world.setFsyncExtraLatencyNs(target, 0));
+    }
+
+    private Fault diskFailure() {
+        if (activeOfKind(FaultKind.DISK_FAILURE) || world.serversDown() >= maxServersDown()) {
+            return null;
+        }
+        List<Long> candidates = new ArrayList<>();
+        for (long id : serversIn(NodeState.UP)) {
+            if (world.disk(id).bytesElsewhere()) candidates.add(id);
+        }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        long target = pick(candidates);
+        boolean full = random.nextInt(2) == 0;
+        world.disk(target).requestFailure(full);
+        world.trace("nemesis: n" + target + (full ? " disk full" : " fsync fails"));
+        return new Fault(FaultKind.DISK_FAILURE, target, "n" + target + (full ? " full" : " fsync errors"), () -> {
+            // The operator frees space (or swaps the disk) and restarts the node.
+            if (world.state(target) == NodeState.UP || world.state(target) == NodeState.PAUSED) world.crash(target, CrashMode.LOSE_UNSYNCED);
+            if (world.state(target) == NodeState.DOWN) world.restart(target);
+        });
     }
 
     // ---- helpers ----
