@@ -183,7 +183,7 @@ public final class ReplicaHost<P> {
             else droppedUnknownGroup++;
             return false;
         }
-        Check.that(!hosted.destroyed, "host: message for destroyed group %d reached its replica", groupId);
+        if (hosted.destroyed) Check.that(false, "host: message for destroyed group %d reached its replica", groupId); // no varargs per message
         delivered++;
         hosted.replica.onMessage(from, payload);
         return true;
