@@ -64,7 +64,7 @@ public final class RaftKvSimulation {
 
     private final RunSpec spec;
     /**
-     * The write-ahead log reports recoveries and torn tails, which simulated crashes make routine: kept
+     * The write-ahead log reports recoveries, torn tails and failed disks, which simulated faults make routine: kept
      * out of the run's output (the trace shows what each node believes). Held here so it is not
      * collected with its level.
      */
@@ -72,7 +72,7 @@ public final class RaftKvSimulation {
 
     private static java.util.logging.Logger quiet(String name) {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.SEVERE);
+        logger.setLevel(java.util.logging.Level.OFF);
         return logger;
     }
 
