@@ -43,7 +43,11 @@ class EtcdctlClusterTest {
             nodes.put(id, ServerNode.start(ServerConfig.parse("n" + id, lines)));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (nodes.values().stream().noneMatch(ServerNode::isLeader) && System.nanoTime() < deadline) Thread.sleep(10);
+        // Every member knows the leader (a member that does not yet answers "no leader").
+        while ((nodes.values().stream().noneMatch(ServerNode::isLeader)
+                || nodes.values().stream().anyMatch(n -> n.node().status().leaderId() == 0)) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         ServerNode followerNode = nodes.values().stream().filter(n -> !n.isLeader()).findFirst().orElseThrow();
         follower = "127.0.0.1:" + followerNode.clientPort();
         allEndpoints = String.join(",", nodes.values().stream().map(n -> "127.0.0.1:" + n.clientPort()).toList());
@@ -88,11 +92,12 @@ class EtcdctlClusterTest {
         builder.environment().put("ETCDCTL_API", "3");
         Process watch = builder.start();
         watch.getOutputStream().close();
-        Thread.sleep(500);
+        // The watch replays from revision 1, so it may start before or after the writes.
         etcdctl(allEndpoints, "put", "w", "one");
         etcdctl(allEndpoints, "put", "w", "two");
         etcdctl(allEndpoints, "del", "w");
-        Thread.sleep(1000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.readString(out).contains("DELETE\nw") && System.nanoTime() < deadline) Thread.onSpinWait();
         watch.destroy();
         watch.waitFor(5, TimeUnit.SECONDS);
         assertEquals("PUT\nw\none\nPUT\nw\ntwo\nDELETE\nw", Files.readString(out).strip());

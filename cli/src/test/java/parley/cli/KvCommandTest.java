@@ -170,16 +170,11 @@ class KvCommandTest {
         CliTest.Result replay = kv("watch", "w/", "--prefix", "--rev", Long.toString(start), "--max-events", "3");
         assertEquals(new CliTest.Result(0, "PUT rev=" + start + "\nw/a\n1\nPUT rev=" + (start + 1) + "\nw/b\n2\nDELETE rev=" + (start + 2) + "\nw/a\n\n", ""), replay);
 
-        Thread writer = new Thread(() -> {
-            try {
-                Thread.sleep(300);
-                rawPut("live/k", "hello");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        // From the next revision on: the put may land before the watch starts or after, never missed.
+        long next = revision() + 1;
+        Thread writer = new Thread(() -> rawPut("live/k", "hello"));
         writer.start();
-        CliTest.Result live = kv("watch", "live/k", "--max-events", "1");
+        CliTest.Result live = kv("watch", "live/k", "--rev", Long.toString(next), "--max-events", "1");
         writer.join();
         assertEquals(0, live.exitCode(), live.toString());
         assertTrue(live.out().matches("PUT rev=\\d+\nlive/k\nhello\n"), live.out());
