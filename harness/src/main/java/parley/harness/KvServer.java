@@ -53,8 +53,6 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     private SimDisk disk;
     private parley.simfs.SimFileSystem fileSystem;
     private long diskFailuresSeen;
-    /** The log's zero-fill, drawn per run: off, or a few pages ahead of the writes. */
-    private static final long[] ZERO_FILL_CHOICES = {0, 16 << 10};
     private String lastObserved = "";
     private long leasesSeenChangeCount = -1;
     /** The lease ids this incarnation saw last (null before its first look: a restart reports nothing it did not see go). */
@@ -73,9 +71,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
             this.disk = disk;
             this.fileSystem = run.fileSystem(nodeId, disk);
             this.diskFailuresSeen = disk.failuresRequested(); // what an earlier incarnation met was fixed by the restart
-            java.nio.file.Path dir = java.nio.file.Path.of("/sim/n" + nodeId);
-            long zeroFill = ZERO_FILL_CHOICES[(int) Math.floorMod(nodeId * 31 + run.settings().raft().maxInflightAppends(), ZERO_FILL_CHOICES.length)];
-            wal = WalRaftStorage.recover(dir, fileSystem, disk, () -> (int) env.random().nextLong(), zeroFill,
+            wal = WalRaftStorage.recover(run.walDirectory(nodeId), fileSystem, disk, () -> (int) env.random().nextLong(), run.walZeroFillBytes(),
                     syncId -> replica.onSyncComplete(syncId));
             storage = wal;
         } else {

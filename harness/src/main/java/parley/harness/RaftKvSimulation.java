@@ -80,8 +80,11 @@ public final class RaftKvSimulation {
         this.spec = spec;
     }
 
-    /** What one run produced: the verdict and, for replay and reports, the history it recorded. */
-    public record Run(SeedOutcome outcome, List<Event> history, LeaseLedger.Stats leases) {}
+    /**
+     * What one run produced: the verdict and, for replay and reports, the history it recorded, what
+     * its leases did, and how often a watcher's stream was ended by a compaction and reopened.
+     */
+    public record Run(SeedOutcome outcome, List<Event> history, LeaseLedger.Stats leases, int watchCompactions) {}
 
     /** Runs {@code seed} without a trace. */
     public SeedOutcome run(long seed) {
@@ -155,7 +158,9 @@ public final class RaftKvSimulation {
             world.trace("leases granted " + leases.granted() + ", refreshes " + leases.refreshes() + ", expired " + leases.expired());
         }
         if (world.tracing()) world.trace("verdict " + outcome.verdict() + (outcome.detail().isEmpty() ? "" : ": " + outcome.detail()));
-        return new Run(outcome, context.history(), context.leases().stats());
+        int watchCompactions = 0;
+        for (long id : watcherIds) watchCompactions += ((SimWatcher) world.process(id)).compactionsMet();
+        return new Run(outcome, context.history(), context.leases().stats(), watchCompactions);
     }
 
     private record Judgement(SeedOutcome.Verdict verdict, String detail) {}

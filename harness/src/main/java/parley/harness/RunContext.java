@@ -54,6 +54,16 @@ public final class RunContext {
 
     public RunSpec.Storage storage() { return storage; }
 
+    /** Where server {@code nodeId} keeps its write-ahead log on its simulated file system. */
+    java.nio.file.Path walDirectory(long nodeId) {
+        return java.nio.file.Path.of("/sim/n" + nodeId);
+    }
+
+    /** How far the servers' logs zero-fill ahead of their writes in this run: off in half the seeds, 16 KiB in the rest. */
+    long walZeroFillBytes() {
+        return (world.seed() & 1) == 0 ? 0 : 16 << 10;
+    }
+
     /**
      * Server {@code nodeId}'s file system, brought up to date with the node's crashes: every crash
      * of the node since the last look loses that file system's unsynced data the same way the
@@ -77,7 +87,7 @@ public final class RunContext {
         for (long c = fileSystemCorruptions.getOrDefault(nodeId, 0L); c < disk.corruptionsRequested(); c++) {
             java.util.Optional<String> newest;
             try {
-                newest = fs.list(java.nio.file.Path.of("/sim/n" + nodeId)).stream().filter(n -> n.startsWith("wal-")).max(String::compareTo);
+                newest = fs.list(walDirectory(nodeId)).stream().filter(n -> n.startsWith("wal-")).max(String::compareTo);
             } catch (java.io.IOException e) {
                 newest = java.util.Optional.empty();
             }

@@ -44,6 +44,7 @@ final class WalRaftStorage implements TrackedStorage {
         this.durable = new DurableState(log.hardState(), log.lastIndex());
     }
 
+    /** For the completion callback, which the constructor hands out before {@code durable} is assigned. */
     private DurableState durableState() {
         return durable;
     }

@@ -47,20 +47,24 @@ class SimulationSuiteTest {
 
     @Test
     void theLeaseAndCompactionChecksHaveSomethingToJudge() {
-        // The lease check passes vacuously if no lease is ever refreshed or expires, and the watch
-        // check's compaction path if no seed compacts: count what 40 seeds gave them.
+        // The lease check passes vacuously if no lease is ever refreshed or expires, and the watchers'
+        // compaction path if no stream is ever ended by a compaction: count what 40 seeds gave them.
         RaftKvSimulation simulation = new RaftKvSimulation(RunSpec.defaults());
         long refreshes = 0;
         long expired = 0;
+        long watchCompactions = 0;
         for (long seed = 1; seed <= 40; seed++) {
             RaftKvSimulation.Run run = simulation.runRecorded(seed, parley.sim.Trace.off());
             assertEquals(SeedOutcome.Verdict.PASS, run.outcome().verdict(), "seed " + seed + ": " + run.outcome().detail());
             refreshes += run.leases().refreshes();
             expired += run.leases().expired();
+            watchCompactions += run.watchCompactions();
         }
-        System.out.printf("lease check: %d acknowledged refreshes and %d expiries judged in 40 seeds%n", refreshes, expired);
+        System.out.printf("lease check: %d acknowledged refreshes and %d expiries judged; %d watch streams reopened after a compaction; 40 seeds%n",
+                refreshes, expired, watchCompactions);
         assertTrue(refreshes > 1_000, "lease holders refreshed: " + refreshes);
         assertTrue(expired > 0, "some leases expired (partitions, pauses) and were judged: " + expired);
+        assertTrue(watchCompactions > 0, "some watch streams met a compaction and resumed past it: " + watchCompactions);
     }
 
     @Test

@@ -67,7 +67,7 @@ public record ReplicaSettings(RaftConfig raft, long historyRetentionRevisions, l
                 .snapshotChunkBytes((int) pick(random, 512, 4096, 64 << 10, 256 << 10))
                 .snapshotChunkTimeoutMs(200)
                 .build();
-        long retentionRevisions = pick(random, 0, 0, 100, 1_000);
+        long retentionRevisions = pick(random, 0, 0, 20, 100, 1_000);
         long retentionBytes = pick(random, 0, 0, 8 << 10, 256 << 10);
         return new ReplicaSettings(raft, retentionRevisions, retentionBytes, 0, pick(random, 100, 500, 500, 1_000), 100);
     }

@@ -17,7 +17,6 @@ import parley.kv.WatchRequest;
 import parley.kv.WatchResponse;
 import parley.raft.ClusterConfig;
 import parley.raft.RaftMessage;
-import parley.raft.RaftRole;
 import parley.raft.RaftStatus;
 import parley.raft.RaftStorage;
 import parley.replica.KvReplica;
@@ -80,17 +79,11 @@ public final class RaftKvNode implements AutoCloseable {
         }
     }
 
-    /** Sends one replica's Raft message to a peer; must not block. */
-    @FunctionalInterface
-    public interface PeerSender {
-        void send(long to, long groupId, RaftMessage message);
-    }
-
     /**
      * @param transport sends a Raft message of a group to a peer; must not block
      * @param founders  the founding voters: storage that is empty gets bootstrapped with them
      */
-    public RaftKvNode(long nodeId, ReplicaSettings settings, RaftStorage storage, EventLoop loop, PeerSender transport,
+    public RaftKvNode(long nodeId, ReplicaSettings settings, RaftStorage storage, EventLoop loop, ReplicaHost.Outbox<RaftMessage> transport,
                       ClusterConfig founders) {
         this(nodeId, settings, storage, loop, transport, founders, System::nanoTime, RaftNodeFactory.STANDARD);
     }
@@ -99,7 +92,7 @@ public final class RaftKvNode implements AutoCloseable {
      * @param clockNs   the node's monotonic clock (a fault-injecting one in fault tests)
      * @param raftNodes makes the Raft core (a planted-bug variant in tests)
      */
-    public RaftKvNode(long nodeId, ReplicaSettings settings, RaftStorage storage, EventLoop loop, PeerSender transport,
+    public RaftKvNode(long nodeId, ReplicaSettings settings, RaftStorage storage, EventLoop loop, ReplicaHost.Outbox<RaftMessage> transport,
                       ClusterConfig founders, LongSupplier clockNs, RaftNodeFactory raftNodes) {
         this.loop = loop;
         this.nodeId = nodeId;
@@ -107,7 +100,7 @@ public final class RaftKvNode implements AutoCloseable {
         RealEnv<Void> nodeEnv = new RealEnv<>(nodeId, loop, (to, nothing) -> {
             throw new IllegalStateException("the node Env does not send");
         }, this::onTimer, clockNs);
-        this.host = new ReplicaHost<>(nodeEnv, transport::send, ReplicaHost.TombstoneLog.inMemory(), REPLICAS_MAX);
+        this.host = new ReplicaHost<>(nodeEnv, transport, ReplicaHost.TombstoneLog.inMemory(), REPLICAS_MAX);
         this.replica = new KvReplica(host.open(KvReplica.DEFAULT_GROUP_ID), storage, settings, founders, raftNodes, new Observer());
         host.attach(KvReplica.DEFAULT_GROUP_ID, replica);
     }
@@ -339,8 +332,5 @@ public final class RaftKvNode implements AutoCloseable {
         public void onMemberRemoved(long memberId) {
             onMemberRemoved.accept(memberId);
         }
-
-        @Override
-        public void onRoleChanged(RaftRole role, long term, long leaderId) { }
     }
 }

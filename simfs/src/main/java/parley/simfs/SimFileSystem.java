@@ -9,7 +9,6 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ import parley.wal.WalFileSystem;
  * <ul>
  *   <li>A file's writes are volatile until its channel is forced; a crash keeps what the last force
  *       covered and, depending on the {@link CrashMode}, none, a random prefix, or a torn prefix of
- *       the writes since (the last one cut short inside a 512-byte sector).</li>
+ *       the writes since (the last one cut short at a random byte).</li>
  *   <li>Creating, deleting and renaming are volatile until the directory is fsynced (a channel opened
  *       on the directory, forced): a crash brings back the directory as its last fsync left it. A
  *       new file whose directory was never fsynced disappears, whatever was forced into it.</li>
@@ -36,9 +35,6 @@ import parley.wal.WalFileSystem;
  * of calls.
  */
 public final class SimFileSystem implements WalFileSystem {
-    /** A sector: a torn write keeps a prefix of whole or partial sectors, as disks do. */
-    static final int SECTOR_BYTES = 512;
-
     /** What a crash keeps of the writes since a file's last force. */
     public enum CrashMode {
         /** Nothing: the page cache is gone. */
@@ -320,14 +316,5 @@ public final class SimFileSystem implements WalFileSystem {
 
     private static String name(Path path) {
         return path.getFileName().toString();
-    }
-
-    /** What every file holds now (for tests and reports), by path. */
-    public synchronized Map<Path, Integer> fileSizes() {
-        Map<Path, Integer> sizes = new HashMap<>();
-        for (Map.Entry<Path, Map<String, Inode>> dir : entries.entrySet()) {
-            for (Map.Entry<String, Inode> e : dir.getValue().entrySet()) sizes.put(dir.getKey().resolve(e.getKey()), e.getValue().current.length);
-        }
-        return sizes;
     }
 }

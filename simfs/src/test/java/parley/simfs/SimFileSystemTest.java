@@ -124,4 +124,20 @@ class SimFileSystemTest {
         dir.force(true);
         assertEquals(1, fs.forces());
     }
+
+    @Test
+    void aBitFlipOnReadChangesExactlyOneBitOfWhatWasRead() throws IOException {
+        fs.prepareDirectory(DIR);
+        FileChannel file = fs.open(DIR.resolve("a"), CREATE);
+        byte[] data = new byte[64];
+        file.write(ByteBuffer.wrap(data), 0);
+        fs.flipBitsOnRead(1.0);
+        byte[] read = read(file);
+        int bits = 0;
+        for (int i = 0; i < data.length; i++) bits += Integer.bitCount((read[i] ^ data[i]) & 0xff);
+        assertEquals(1, bits, "one bit differs");
+        assertEquals(1, fs.bitsFlipped());
+        fs.flipBitsOnRead(0);
+        assertArrayEquals(data, read(file), "the bytes on the disk are intact: the flip was in the read");
+    }
 }
