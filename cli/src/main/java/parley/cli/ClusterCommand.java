@@ -157,6 +157,19 @@ final class ClusterCommand implements Runnable {
             }), false);
         }
 
+        // Every Raft group (the metadata group and one per keyspace besides the default's): who leads it, per node.
+        Set<String> groups = new TreeSet<>(ClusterCommand::byNodeId);
+        for (View v : views.values()) {
+            if (v.status != null && v.status.path("groups").isObject()) v.status.path("groups").fieldNames().forEachRemaining(groups::add);
+        }
+        if (groups.size() > 1) {
+            for (String group : groups) {
+                String name = "";
+                for (View v : views.values()) if (v.status != null && name.isEmpty()) name = v.status.path("groups").path(group).path("keyspace").asText("");
+                addRow(rows, disagree, "group " + group + " " + name, views, s -> groupCell(s, group), s -> groupLeader(s, group));
+            }
+        }
+
         // SWIM membership: what each node believes about each member (state, incarnation, phi).
         Set<String> members = new TreeSet<>(ClusterCommand::byNodeId);
         for (View v : views.values()) {
@@ -185,6 +198,19 @@ final class ClusterCommand implements Runnable {
         }
         sb.append(summary(views));
         return sb.toString();
+    }
+
+    /** One node's view of one group: its role there, the leader it believes in, its applied index. */
+    private static String groupCell(JsonNode status, String group) {
+        JsonNode g = status.path("groups").path(group);
+        if (g.isMissingNode()) return "not hosted";
+        return g.path("role").asText("?").toLowerCase(java.util.Locale.ROOT) + ", leader " + groupLeader(status, group)
+                + ", applied " + g.path("appliedIndex").asText("?");
+    }
+
+    private static String groupLeader(JsonNode status, String group) {
+        long leader = status.path("groups").path(group).path("leader").asLong(0);
+        return leader == 0 ? "none" : Long.toString(leader);
     }
 
     /** Node ids in numeric order (anything that is not a number after them, alphabetically). */

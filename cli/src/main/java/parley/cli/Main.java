@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Parley: a distributed data store whose protocols you can watch fail.",
-        subcommands = {SimCommand.class, CheckCommand.class, BenchCommand.class, ServerCommand.class, DevCommand.class, KvCommand.class, ClusterCommand.class, TortureCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimCommand.class, CheckCommand.class, BenchCommand.class, ServerCommand.class, DevCommand.class, KvCommand.class, KeyspaceCommand.class, ClusterCommand.class, TortureCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad flags, bad input files and impossible configurations. */
     public static final int EXIT_USAGE = 2;

@@ -34,6 +34,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
     private final LeaseService leaseService;
     private final ScheduledExecutorService timer;
     private Server server;
+    private final java.util.List<io.grpc.ServerServiceDefinition> extraServices = new java.util.ArrayList<>();
 
     public EtcdGrpcServer(EtcdBackend backend, EtcdApiConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -95,9 +96,19 @@ public final class EtcdGrpcServer implements AutoCloseable {
                 .addService(leaseService.definition())
                 .addService(new ClusterService(replies))
                 .addService(new MaintenanceService(replies))
+                .addServices(extraServices)
                 .build()
                 .start();
         return server.getPort();
+    }
+
+    /**
+     * Serves {@code service} on the same port as etcd's (Parley's own admin API, for example). Call
+     * before {@link #start}.
+     */
+    public synchronized void addService(io.grpc.ServerServiceDefinition service) {
+        if (server != null) throw new IllegalStateException("addService after start");
+        extraServices.add(service);
     }
 
     /** The bound port; the server must have started. */

@@ -122,7 +122,15 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             }
             watches.add(watch);
             // The sink may run before watch() returns; it then waits for this lock, so the handle is set.
-            watch.handle = replies.backend().watch(request, response -> onBackendResponse(watch, response));
+            try {
+                watch.handle = replies.backend().watch(request, response -> onBackendResponse(watch, response));
+            } catch (StatusRuntimeException refused) {
+                // The backend cannot serve this watch (it spans keyspaces, say): refused like a malformed one.
+                watches.remove(watch);
+                send(WatchResponse.newBuilder().setHeader(replies.header()).setWatchId(WATCH_ID_NONE).setCreated(true)
+                        .setCanceled(true).setCancelReason(refused.getStatus().getDescription()).build());
+                return;
+            }
             if (watch.progressNotify && progressTimer == null) {
                 long intervalMs = replies.config().watchProgressNotifyIntervalMs();
                 progressTimer = timer.scheduleAtFixedRate(this::progressTick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);

@@ -265,6 +265,8 @@ public final class KvServer implements SimProcess<ClusterMessage> {
                 // A full or failed disk here (nothing was done): the client tries elsewhere.
                 case ReplicaError.NoSpace noSpace -> new Reply.Busy(noSpace.message());
                 case ReplicaError.MemberNotFound notFound -> new Reply.Error(notFound.message());
+                // Not hosted here (yet, or any more): nothing was done; the client tries elsewhere.
+                case ReplicaError.GroupNotHosted notHosted -> new Reply.Busy(notHosted.message());
             });
         }
     }

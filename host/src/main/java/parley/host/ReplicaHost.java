@@ -146,6 +146,15 @@ public final class ReplicaHost<P> {
         freeSlots.addLast(hosted.slot);
     }
 
+    /**
+     * Remembers that {@code groupId} is gone for good on this node although no replica of it runs here
+     * (it was dropped while this node was down, or before it opened the group): it is never opened again.
+     */
+    public void bury(long groupId) {
+        Check.that(!byGroup.containsKey(groupId), "bury: group %d is hosted on n%d; destroy it instead", groupId, node.nodeId());
+        if (tombstones.add(groupId)) tombstoneLog.record(groupId);
+    }
+
     /** Whether {@code groupId} is hosted here now. */
     public boolean hosts(long groupId) {
         return byGroup.containsKey(groupId);

@@ -33,4 +33,11 @@ public sealed interface ReplicaError {
     record MemberNotFound(long memberId) implements ReplicaError {
         @Override public String message() { return "etcdserver: member not found (" + Long.toHexString(memberId) + ")"; }
     }
+
+    /** This node hosts no replica of the group asked for (its keyspace was dropped, or is not known here yet); nothing was done. */
+    record GroupNotHosted(long nodeId, long groupId) implements ReplicaError {
+        @Override public String message() {
+            return "parley: n" + nodeId + " hosts no replica of group " + groupId + " (its keyspace was dropped, or is not known here yet)";
+        }
+    }
 }

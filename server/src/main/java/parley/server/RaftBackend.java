@@ -1,5 +1,7 @@
 package parley.server;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +16,8 @@ import parley.etcdapi.RequestDeadlines;
 import parley.etcdapi.StatusInfo;
 import parley.etcdapi.WatchHandle;
 import parley.etcdapi.WatchSink;
+import parley.keyspace.KeyspaceRouter;
+import parley.keyspace.Route;
 import parley.kv.KvCommand;
 import parley.kv.KvResult;
 import parley.kv.WatchRequest;
@@ -58,25 +62,60 @@ public final class RaftBackend implements EtcdBackend {
             // The log cannot make anything durable: refuse rather than accept writes we could never acknowledge.
             return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.NO_SPACE, diskFailure));
         }
-        String overQuota = quotaProblem(command);
+        long group;
+        try {
+            group = groupOf(command);
+        } catch (StatusRuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        String overQuota = quotaProblem(group, command);
         if (overQuota != null) {
             return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.NO_SPACE, overQuota));
         }
-        return timed(command, translate(viaLeader(() -> node.write(command), leader -> forwarder.write(leader, command))));
+        return timed(command, writeGroup(group, command));
+    }
+
+    /** Writes {@code command} to group {@code group} through its leader, whatever keys it names (the admin API's path to the metadata group). */
+    CompletableFuture<KvResult> writeGroup(long group, KvCommand command) {
+        return translate(viaLeader(group, () -> node.write(group, command), leader -> forwarder.write(leader, group, command)));
+    }
+
+    /** A linearizable read of group {@code group} through its leader. */
+    CompletableFuture<KvResult> readGroup(long group, KvCommand command) {
+        return translate(viaLeader(group, () -> node.read(group, command, false), leader -> forwarder.read(leader, group, command)));
     }
 
     /**
-     * Why {@code command} would take the store past its quota, or null: the replica's own rule
+     * The group that holds {@code command}'s keys, by this node's keyspace registry.
+     *
+     * @throws StatusRuntimeException FAILED_PRECONDITION when the command spans keyspaces or its
+     *                                keyspace's mode cannot serve it, naming the keyspaces
+     */
+    private long groupOf(KvCommand command) {
+        return switch (KeyspaceRouter.route(node.registry(), command)) {
+            case Route.To to -> to.keyspace().groupId();
+            case Route.Refused refused -> throw Status.FAILED_PRECONDITION.withDescription("parley: " + refused.message()).asRuntimeException();
+        };
+    }
+
+    /**
+     * Why {@code command} would take its group's store past the quota, or null: the replica's own rule
      * ({@link KvReplica#quotaRefusal}), checked here too so that a follower refuses before forwarding.
      */
-    private String quotaProblem(KvCommand command) {
-        return KvReplica.quotaRefusal(command, node.storedBytes(), config.quotaBackendBytes());
+    private String quotaProblem(long group, KvCommand command) {
+        return KvReplica.quotaRefusal(command, node.storedBytes(group), config.quotaBackendBytes());
     }
 
     @Override
     public CompletableFuture<KvResult> read(KvCommand command, boolean serializable) {
-        if (serializable) return timed(command, translate(node.read(command, true)));
-        return timed(command, translate(viaLeader(() -> node.read(command, false), leader -> forwarder.read(leader, command))));
+        long group;
+        try {
+            group = groupOf(command);
+        } catch (StatusRuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        if (serializable) return timed(command, translate(node.read(group, command, true)));
+        return timed(command, readGroup(group, command));
     }
 
     /** Records the request's latency under its command name (Put, Range, Txn, LeaseGrant...). */
@@ -89,15 +128,16 @@ public final class RaftBackend implements EtcdBackend {
 
     @Override
     public CompletableFuture<Long> leaseRemainingTtlSeconds(long leaseId) {
-        return translate(viaLeader(() -> node.leaseRemainingTtlSeconds(leaseId), leader -> forwarder.leaseTtl(leader, leaseId)));
+        return translate(viaLeader(KvReplica.DEFAULT_GROUP_ID, () -> node.leaseRemainingTtlSeconds(leaseId),
+                leader -> forwarder.leaseTtl(leader, leaseId)));
     }
 
-    /** A follower that knows the leader forwards the request there (one hop), as etcd's members do. */
-    private <T> CompletableFuture<T> viaLeader(java.util.function.Supplier<CompletableFuture<T>> local,
+    /** A follower of group {@code group} that knows its leader forwards the request there (one hop), as etcd's members do. */
+    private <T> CompletableFuture<T> viaLeader(long group, java.util.function.Supplier<CompletableFuture<T>> local,
                                                java.util.function.LongFunction<CompletableFuture<T>> forward) {
         // Known to be a follower of a known leader: forward at once, without a trip through the loop.
-        RaftStatus status = node.status();
-        if (status.role() != parley.raft.RaftRole.LEADER && status.leaderId() != 0 && status.leaderId() != config.nodeId()) {
+        RaftStatus status = node.status(group);
+        if (status != null && status.role() != parley.raft.RaftRole.LEADER && status.leaderId() != 0 && status.leaderId() != config.nodeId()) {
             return forward.apply(status.leaderId());
         }
         return local.get().exceptionallyCompose(error -> {
@@ -112,10 +152,14 @@ public final class RaftBackend implements EtcdBackend {
 
     @Override
     public WatchHandle watch(WatchRequest request, WatchSink sink) {
-        CompletableFuture<Long> watchId = node.watch(request, sink::onResponse);
+        long group = switch (KeyspaceRouter.route(node.registry(), request)) {
+            case Route.To to -> to.keyspace().groupId();
+            case Route.Refused refused -> throw Status.FAILED_PRECONDITION.withDescription("parley: " + refused.message()).asRuntimeException();
+        };
+        CompletableFuture<Long> watchId = node.watch(group, request, sink::onResponse);
         return new WatchHandle() {
-            @Override public void cancel() { watchId.thenAccept(node::cancelWatch); }
-            @Override public CompletableFuture<Long> progressRevision() { return watchId.thenCompose(node::watchProgress); }
+            @Override public void cancel() { watchId.thenAccept(id -> node.cancelWatch(group, id)); }
+            @Override public CompletableFuture<Long> progressRevision() { return watchId.thenCompose(id -> node.watchProgress(group, id)); }
         };
     }
 
@@ -133,7 +177,7 @@ public final class RaftBackend implements EtcdBackend {
 
     @Override
     public CompletableFuture<List<MemberInfo>> removeMember(long memberId) {
-        CompletableFuture<java.util.Set<Long>> left = viaLeader(
+        CompletableFuture<java.util.Set<Long>> left = viaLeader(KvReplica.DEFAULT_GROUP_ID,
                 () -> node.removeMember(memberId).thenApply(ClusterConfig::members),
                 leader -> forwarder.removeMember(leader, memberId));
         // The members the leader reports left (this node may apply the change a moment later).
@@ -175,6 +219,7 @@ public final class RaftBackend implements EtcdBackend {
                 case RaftKvNode.OutcomeUnknownException unknown -> new EtcdBackendException(EtcdBackendException.Reason.LEADER_CHANGED);
                 case RaftKvNode.MemberNotFoundException notFound -> new EtcdBackendException(EtcdBackendException.Reason.MEMBER_NOT_FOUND);
                 case TimeoutException timeout -> new EtcdBackendException(EtcdBackendException.Reason.TIMEOUT);
+                case RaftKvNode.GroupNotHostedException notHosted -> Status.UNAVAILABLE.withDescription(notHosted.getMessage()).asRuntimeException();
                 case EtcdBackendException already -> already;
                 default -> new CompletionException(cause);
             };

@@ -9,7 +9,10 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import parley.etcdapi.EtcdBackendException;
+import java.util.Map;
 import parley.host.ReplicaHost;
+import parley.keyspace.KeyspaceRegistry;
+import parley.keyspace.NodeReplicas;
 import parley.kv.KvCodec;
 import parley.kv.KvCommand;
 import parley.kv.KvResult;
@@ -18,7 +21,6 @@ import parley.kv.WatchResponse;
 import parley.raft.ClusterConfig;
 import parley.raft.RaftMessage;
 import parley.raft.RaftStatus;
-import parley.raft.RaftStorage;
 import parley.replica.KvReplica;
 import parley.replica.RaftNodeFactory;
 import parley.replica.Reply;
@@ -41,15 +43,23 @@ public final class RaftKvNode implements AutoCloseable {
 
     private final EventLoop loop;
     private final long nodeId;
-    private final ReplicaHost<RaftMessage> host;
-    private final KvReplica replica;
-    private final ConcurrentLinkedQueue<KvReplica.Write> unproposed = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean proposeScheduled = new AtomicBoolean();
+    private final NodeReplicas replicas;
+    /** Writes waiting for their group's next proposal task, per group. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, ProposalQueue> unproposed = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile NodeMetrics metrics;
     private volatile LongConsumer onMemberRemoved = id -> { };
-    private volatile RaftStatus status;
-    private volatile long revision;
-    private volatile long storedBytes;
+    /** What each group believes, as of the node's last event (read from any thread). */
+    private volatile Map<Long, GroupView> views = Map.of();
+    private volatile KeyspaceRegistry registry;
+
+    /** One group's published beliefs: its Raft status, store revision and stored bytes. */
+    public record GroupView(long groupId, RaftStatus status, long revision, long storedBytes) {}
+
+    /** A group's writes waiting for a proposal task, and whether one is scheduled. */
+    private static final class ProposalQueue {
+        final ConcurrentLinkedQueue<KvReplica.Write> writes = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean scheduled = new AtomicBoolean();
+    }
 
     /** The leader is elsewhere (or unknown: 0); nothing was done. */
     public static final class NotLeaderException extends RuntimeException {
@@ -72,6 +82,13 @@ public final class RaftKvNode implements AutoCloseable {
         }
     }
 
+    /** This node hosts no replica of the group (its keyspace is new here, or was dropped). */
+    public static final class GroupNotHostedException extends RuntimeException {
+        public GroupNotHostedException(ReplicaError.GroupNotHosted error) {
+            super(error.message());
+        }
+    }
+
     /** The member is not in the cluster configuration. */
     public static final class MemberNotFoundException extends RuntimeException {
         public MemberNotFoundException(long memberId) {
@@ -80,29 +97,35 @@ public final class RaftKvNode implements AutoCloseable {
     }
 
     /**
+     * @param storage   storage for each group (the default group's in the data directory itself)
      * @param transport sends a Raft message of a group to a peer; must not block
      * @param founders  the founding voters: storage that is empty gets bootstrapped with them
      */
-    public RaftKvNode(long nodeId, ReplicaSettings settings, RaftStorage storage, EventLoop loop, ReplicaHost.Outbox<RaftMessage> transport,
-                      ClusterConfig founders) {
-        this(nodeId, settings, storage, loop, transport, founders, System::nanoTime, RaftNodeFactory.STANDARD);
+    public RaftKvNode(long nodeId, ReplicaSettings settings, NodeReplicas.GroupStorage storage, EventLoop loop,
+                      ReplicaHost.Outbox<RaftMessage> transport, ClusterConfig founders) {
+        this(nodeId, settings, storage, ReplicaHost.TombstoneLog.inMemory(), loop, transport, founders, System::nanoTime,
+                RaftNodeFactory.STANDARD, false);
     }
 
     /**
-     * @param clockNs   the node's monotonic clock (a fault-injecting one in fault tests)
-     * @param raftNodes makes the Raft core (a planted-bug variant in tests)
+     * @param tombstones where destroyed groups are remembered across restarts
+     * @param clockNs    the node's monotonic clock (a fault-injecting one in fault tests)
+     * @param raftNodes  makes the Raft core (a planted-bug variant in tests)
+     * @param keyspaces  whether this node runs the metadata group and the keyspaces it names
      */
-    public RaftKvNode(long nodeId, ReplicaSettings settings, RaftStorage storage, EventLoop loop, ReplicaHost.Outbox<RaftMessage> transport,
-                      ClusterConfig founders, LongSupplier clockNs, RaftNodeFactory raftNodes) {
+    public RaftKvNode(long nodeId, ReplicaSettings settings, NodeReplicas.GroupStorage storage, ReplicaHost.TombstoneLog tombstones,
+                      EventLoop loop, ReplicaHost.Outbox<RaftMessage> transport, ClusterConfig founders, LongSupplier clockNs,
+                      RaftNodeFactory raftNodes, boolean keyspaces) {
         this.loop = loop;
         this.nodeId = nodeId;
         // The host owns the node's timers; it never sends through the node Env (replicas send through their group's).
         RealEnv<Void> nodeEnv = new RealEnv<>(nodeId, loop, (to, nothing) -> {
             throw new IllegalStateException("the node Env does not send");
         }, this::onTimer, clockNs);
-        this.host = new ReplicaHost<>(nodeEnv, transport, ReplicaHost.TombstoneLog.inMemory(), REPLICAS_MAX);
-        this.replica = new KvReplica(host.open(KvReplica.DEFAULT_GROUP_ID), storage, settings, founders, raftNodes, new Observer());
-        host.attach(KvReplica.DEFAULT_GROUP_ID, replica);
+        this.replicas = new NodeReplicas(nodeEnv, transport, tombstones, REPLICAS_MAX, storage, NodeReplicas.EnvWrapper.NONE,
+                new NodeReplicas.Settings(settings, founders, raftNodes, parley.replica.LeaseClockFactory.STANDARD, keyspaces),
+                groupId -> new Observer(groupId), NodeReplicas.Listener.NONE);
+        this.registry = replicas.registry();
     }
 
     /**
@@ -111,7 +134,7 @@ public final class RaftKvNode implements AutoCloseable {
      */
     public void start() {
         call(done -> {
-            replica.start();
+            replicas.start();
             publish(); // before the caller wakes: status() is never null after start
             done.ok(null);
         }).join();
@@ -122,14 +145,14 @@ public final class RaftKvNode implements AutoCloseable {
     /** A Raft message for group {@code groupId} from peer {@code from}. */
     public void deliver(long from, long groupId, RaftMessage message) {
         loop.execute(() -> {
-            host.onMessage(from, groupId, message);
+            replicas.onMessage(from, groupId, message);
             publish();
         });
     }
 
-    /** Storage reports that sync {@code syncId} completed. */
-    public void synced(long syncId) {
-        loop.execute(() -> syncedOnLoop(syncId));
+    /** Group {@code groupId}'s storage reports that sync {@code syncId} completed. */
+    public void synced(long groupId, long syncId) {
+        loop.execute(() -> syncedOnLoop(groupId, syncId));
     }
 
     /**
@@ -137,14 +160,14 @@ public final class RaftKvNode implements AutoCloseable {
      * completions to the loop as tasks of their own): handled without a second trip through the queue.
      * Never call it from inside a core's event (storage must not complete a sync within {@code sync}).
      */
-    public void syncedOnLoop(long syncId) {
+    public void syncedOnLoop(long groupId, long syncId) {
         if (!loop.inLoop()) throw new IllegalStateException("syncedOnLoop called off the node's loop");
-        replica.onSyncComplete(syncId);
+        replicas.onSyncComplete(groupId, syncId);
         publish();
     }
 
     private void onTimer(int nodeTimerId) {
-        host.onTimer(nodeTimerId);
+        replicas.onTimer(nodeTimerId);
         publish();
     }
 
@@ -154,7 +177,7 @@ public final class RaftKvNode implements AutoCloseable {
      */
     public void stepDownForDiskFailure(String detail) {
         loop.execute(() -> {
-            replica.diskFailed(detail);
+            replicas.diskFailed(detail);
             publish();
         });
     }
@@ -164,7 +187,7 @@ public final class RaftKvNode implements AutoCloseable {
      * with the new configuration once this node has applied the final, non-joint one.
      */
     public CompletableFuture<ClusterConfig> removeMember(long memberId) {
-        return call(reply -> replica.removeMember(memberId, reply));
+        return call(reply -> replicas.defaultReplica().removeMember(memberId, reply));
     }
 
     /** Called on the loop with each member id that an applied configuration change removed. */
@@ -174,47 +197,70 @@ public final class RaftKvNode implements AutoCloseable {
 
     // ---- client API, on any thread ----
 
-    /** Proposes a write through consensus; completes with its result once applied here. */
+    /** Proposes a write to the default group through consensus; completes with its result once applied here. */
     public CompletableFuture<KvResult> write(KvCommand command) {
+        return write(KvReplica.DEFAULT_GROUP_ID, command);
+    }
+
+    /** Proposes a write to group {@code groupId}; completes with its result once applied here. */
+    public CompletableFuture<KvResult> write(long groupId, KvCommand command) {
         FutureReply<KvResult> reply = new FutureReply<>();
-        unproposed.add(KvReplica.Write.own(command, KvCodec.encodeCommand(command), reply));
+        ProposalQueue queue = unproposed.computeIfAbsent(groupId, id -> new ProposalQueue());
+        queue.writes.add(KvReplica.Write.own(command, KvCodec.encodeCommand(command), reply));
         // One loop task proposes everything queued meanwhile, so concurrent clients share appends and syncs.
-        if (proposeScheduled.compareAndSet(false, true)) loop.execute(this::proposeQueued);
+        if (queue.scheduled.compareAndSet(false, true)) loop.execute(() -> proposeQueued(groupId, queue));
         return reply.future;
     }
 
-    private void proposeQueued() {
-        proposeScheduled.set(false);
+    private void proposeQueued(long groupId, ProposalQueue queue) {
+        queue.scheduled.set(false);
         List<KvReplica.Write> batch = new ArrayList<>();
-        for (KvReplica.Write w; batch.size() < PROPOSALS_PER_TURN_MAX && (w = unproposed.poll()) != null; ) batch.add(w);
-        if (!unproposed.isEmpty() && proposeScheduled.compareAndSet(false, true)) loop.execute(this::proposeQueued);
+        for (KvReplica.Write w; batch.size() < PROPOSALS_PER_TURN_MAX && (w = queue.writes.poll()) != null; ) batch.add(w);
+        if (!queue.writes.isEmpty() && queue.scheduled.compareAndSet(false, true)) loop.execute(() -> proposeQueued(groupId, queue));
         if (batch.isEmpty()) return;
+        KvReplica replica = replicas.replica(groupId);
+        if (replica == null) {
+            for (KvReplica.Write w : batch) w.reply().failed(new ReplicaError.GroupNotHosted(nodeId, groupId));
+            return;
+        }
         replica.write(batch);
+        replicas.afterEvent();
         publish();
     }
 
-    /** A read: linearizable (ReadIndex) unless {@code serializable}, which answers from local state. */
+    /** A read of the default group: linearizable (ReadIndex) unless {@code serializable}, which answers from local state. */
     public CompletableFuture<KvResult> read(KvCommand command, boolean serializable) {
-        return call(reply -> replica.read(command, serializable, reply));
+        return read(KvReplica.DEFAULT_GROUP_ID, command, serializable);
     }
 
-    /** Starts a watch on this replica's local state; responses go to {@code sink} on the loop thread. */
+    /** A read of group {@code groupId}. */
+    public CompletableFuture<KvResult> read(long groupId, KvCommand command, boolean serializable) {
+        return callOn(groupId, (replica, reply) -> replica.read(command, serializable, reply));
+    }
+
+    /** Starts a watch on the default group's local state; responses go to {@code sink} on the loop thread. */
     public CompletableFuture<Long> watch(WatchRequest request, Consumer<WatchResponse> sink) {
-        return call(reply -> reply.ok(replica.watch(request, sink)));
+        return watch(KvReplica.DEFAULT_GROUP_ID, request, sink);
+    }
+
+    /** Starts a watch on group {@code groupId}'s local state. */
+    public CompletableFuture<Long> watch(long groupId, WatchRequest request, Consumer<WatchResponse> sink) {
+        return callOn(groupId, (replica, reply) -> reply.ok(replica.watch(request, sink)));
     }
 
     /**
      * Completes with revision R once every event of watch {@code watchId} up to R has gone to its
      * sink (etcd's progress notice promises exactly that); with the current revision if the watch ended.
      */
-    public CompletableFuture<Long> watchProgress(long watchId) {
-        return call(reply -> replica.watchProgress(watchId, reply));
+    public CompletableFuture<Long> watchProgress(long groupId, long watchId) {
+        return callOn(groupId, (replica, reply) -> replica.watchProgress(watchId, reply));
     }
 
-    /** Ends a watch. */
-    public void cancelWatch(long watchId) {
+    /** Ends a watch of group {@code groupId} (nothing to do if the group is gone). */
+    public void cancelWatch(long groupId, long watchId) {
         loop.execute(() -> {
-            replica.cancelWatch(watchId);
+            KvReplica replica = replicas.replica(groupId);
+            if (replica != null) replica.cancelWatch(watchId);
             publish();
         });
     }
@@ -224,7 +270,7 @@ public final class RaftKvNode implements AutoCloseable {
      * Fails with {@link NotLeaderException} on a follower, whose clock holds no deadlines.
      */
     public CompletableFuture<Long> leaseRemainingTtlSeconds(long leaseId) {
-        return call(reply -> replica.leaseRemainingTtlSeconds(leaseId, reply));
+        return callOn(KvReplica.DEFAULT_GROUP_ID, (replica, reply) -> replica.leaseRemainingTtlSeconds(leaseId, reply));
     }
 
     /** Where to count proposals and leader changes; set before {@link #start()}. */
@@ -232,23 +278,51 @@ public final class RaftKvNode implements AutoCloseable {
         this.metrics = nodeMetrics;
     }
 
-    /** Key and value bytes the store holds, live and history, as of the last event (safe from any thread). */
+    /** Key and value bytes the default group's store holds, live and history, as of the last event (safe from any thread). */
     public long storedBytes() {
-        return storedBytes;
+        return storedBytes(KvReplica.DEFAULT_GROUP_ID);
+    }
+
+    /** Key and value bytes group {@code groupId}'s store holds (0 if not hosted here). */
+    public long storedBytes(long groupId) {
+        GroupView view = views.get(groupId);
+        return view == null ? 0 : view.storedBytes();
+    }
+
+    /** What each hosted group believes, by group id, as of the last event (safe from any thread). */
+    public Map<Long, GroupView> groups() {
+        return views;
+    }
+
+    /** The keyspace registry as of the last event (safe from any thread). */
+    public KeyspaceRegistry registry() {
+        return registry;
     }
 
     public long nodeId() {
         return nodeId;
     }
 
-    /** What this node believes, as of its last event (safe from any thread). */
+    /** What this node's default group believes, as of its last event (safe from any thread). */
     public RaftStatus status() {
-        return status;
+        return views.get(KvReplica.DEFAULT_GROUP_ID).status();
     }
 
-    /** The store's revision as of the last event (safe from any thread). */
+    /** What group {@code groupId} believes here, or null if this node does not host it. */
+    public RaftStatus status(long groupId) {
+        GroupView view = views.get(groupId);
+        return view == null ? null : view.status();
+    }
+
+    /** The default group's store revision as of the last event (safe from any thread). */
     public long revision() {
-        return revision;
+        return views.get(KvReplica.DEFAULT_GROUP_ID).revision();
+    }
+
+    /** Group {@code groupId}'s store revision (0 if not hosted here). */
+    public long revision(long groupId) {
+        GroupView view = views.get(groupId);
+        return view == null ? 0 : view.revision();
     }
 
     /**
@@ -257,12 +331,12 @@ public final class RaftKvNode implements AutoCloseable {
      * for checkers, not for a hot path.
      */
     public CompletableFuture<KvReplica.StateHash> stateHash() {
-        return call(reply -> reply.ok(replica.stateHash()));
+        return callOn(KvReplica.DEFAULT_GROUP_ID, (replica, reply) -> reply.ok(replica.stateHash()));
     }
 
-    /** The replica's settings, as the server configured them. */
+    /** The replicas' settings, as the server configured them. */
     public ReplicaSettings settings() {
-        return replica.settings();
+        return replicas.defaultReplica().settings();
     }
 
     @Override
@@ -287,11 +361,28 @@ public final class RaftKvNode implements AutoCloseable {
         return reply.future;
     }
 
-    /** Publishes what the replica believes, for other threads (the API, metrics, /status). */
+    /** Runs {@code request} on group {@code groupId}'s replica, or fails it if this node does not host that group. */
+    private <T> CompletableFuture<T> callOn(long groupId, java.util.function.BiConsumer<KvReplica, Reply<T>> request) {
+        return call(reply -> {
+            KvReplica replica = replicas.replica(groupId);
+            if (replica == null) {
+                reply.failed(new ReplicaError.GroupNotHosted(nodeId, groupId));
+                return;
+            }
+            request.accept(replica, reply);
+            replicas.afterEvent();
+        });
+    }
+
+    /** Publishes what the replicas believe, for other threads (the API, metrics, /status). */
     private void publish() {
-        status = replica.status();
-        revision = replica.revision();
-        storedBytes = replica.storedBytes();
+        Map<Long, GroupView> next = new java.util.TreeMap<>();
+        for (Map.Entry<Long, KvReplica> e : replicas.replicas().entrySet()) {
+            KvReplica replica = e.getValue();
+            next.put(e.getKey(), new GroupView(e.getKey(), replica.status(), replica.revision(), replica.storedBytes()));
+        }
+        views = java.util.Collections.unmodifiableMap(next);
+        registry = replicas.registry();
     }
 
     /** A reply that completes a future; runs on the loop. */
@@ -311,11 +402,18 @@ public final class RaftKvNode implements AutoCloseable {
             case ReplicaError.MemberNotFound notFound -> new MemberNotFoundException(notFound.memberId());
             case ReplicaError.NoSpace noSpace -> new EtcdBackendException(EtcdBackendException.Reason.NO_SPACE, noSpace.detail());
             case ReplicaError.Busy busy -> new IllegalStateException(busy.message());
+            case ReplicaError.GroupNotHosted notHosted -> new GroupNotHostedException(notHosted);
         };
     }
 
-    /** Counts proposals and leader changes, and tells membership about removed members. */
+    /** Counts proposals and leader changes, and tells membership about removed members (the default group's). */
     private final class Observer implements ReplicaObserver {
+        private final long groupId;
+
+        Observer(long groupId) {
+            this.groupId = groupId;
+        }
+
         @Override
         public void onProposed(int count) {
             NodeMetrics m = metrics;
@@ -330,7 +428,7 @@ public final class RaftKvNode implements AutoCloseable {
 
         @Override
         public void onMemberRemoved(long memberId) {
-            onMemberRemoved.accept(memberId);
+            if (groupId == KvReplica.DEFAULT_GROUP_ID) onMemberRemoved.accept(memberId);
         }
     }
 }

@@ -35,7 +35,7 @@ public final class ServerNode implements AutoCloseable {
 
     private final ServerConfig config;
     private final EventLoop loop;
-    private final FileRaftStorage storage;
+    private final GroupFiles storage;
     private final PeerTransport<PeerMessage> transport;
     private final RaftKvNode node;
     private final NodeMetrics metrics;
@@ -45,7 +45,7 @@ public final class ServerNode implements AutoCloseable {
     private final FaultHooks faults;
     private final java.util.List<Runnable> closers = new java.util.ArrayList<>();
 
-    private ServerNode(ServerConfig config, EventLoop loop, FileRaftStorage storage, PeerTransport<PeerMessage> transport,
+    private ServerNode(ServerConfig config, EventLoop loop, GroupFiles storage, PeerTransport<PeerMessage> transport,
                        RaftKvNode node, NodeMetrics metrics, HttpObservability http, EtcdGrpcServer grpc,
                        MembershipRuntime membership, FaultHooks faults) {
         this.membership = membership;
@@ -87,7 +87,8 @@ public final class ServerNode implements AutoCloseable {
         WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), WalConfig.DEFAULT.recordBytesMax(),
                 faults == null ? WalConfig.DEFAULT.channelFactory() : faults.channelFactory(WalConfig.DEFAULT.channelFactory()), observer)
                 .withInlineSync(true);
-        FileRaftStorage storage = FileRaftStorage.open(config.dataDir(), walConfig, loop, syncId -> nodeRef.get().syncedOnLoop(syncId));
+        GroupFiles storage = new GroupFiles(config.dataDir(), walConfig, loop, (group, syncId) -> nodeRef.get().syncedOnLoop(group, syncId));
+        storage.openDefault(); // a damaged data directory fails the start here, with its own message
         TransportConfig.Builder transportConfig = TransportConfig.builder(config.nodeId(), clusterId(config.clusterName()),
                 new InetSocketAddress(config.peerListen().host(), config.peerListen().port()));
         for (ServerConfig.Member member : config.members().values()) {
@@ -109,8 +110,8 @@ public final class ServerNode implements AutoCloseable {
         ReplicaSettings settings = ReplicaSettings.standard(config.electionTimeoutMsMin(), config.electionTimeoutMsMax(),
                 config.heartbeatIntervalMs(), config.quotaBackendBytes(), config.historyRetentionRevisions());
         ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
-        RaftKvNode node = new RaftKvNode(config.nodeId(), settings, storage, loop,
-                (to, group, message) -> transport.send(to, new PeerMessage.Raft(group, message)), founders, clockNs, raftNodes);
+        RaftKvNode node = new RaftKvNode(config.nodeId(), settings, storage, storage, loop,
+                (to, group, message) -> transport.send(to, new PeerMessage.Raft(group, message)), founders, clockNs, raftNodes, true);
         nodeRef.set(node);
         Map<Long, String> swimMembers = new TreeMap<>();
         config.members().values().forEach(m -> swimMembers.put(m.id(), m.peer().toString()));
@@ -132,6 +133,8 @@ public final class ServerNode implements AutoCloseable {
         RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), node::storedBytes,
                 forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
+        KeyspaceAdminService keyspaceAdmin = new KeyspaceAdminService(node, backend);
+        grpc.addService(keyspaceAdmin.definition());
         grpc.start(config.clientListen().host(), config.clientListen().port(), clientCredentials(config.clientTls()),
                 loop.ioGroup(), NettyIo.serverSocketChannel(loop.ioGroup()));
         // HTTP last: once /health answers, the client API already listens (parley dev and scripts wait on /health).
@@ -140,11 +143,36 @@ public final class ServerNode implements AutoCloseable {
         http.statusField("membership", () -> HttpObservability.membershipJson(membership.view()));
         http.statusField("storedBytes", () -> com.fasterxml.jackson.databind.node.LongNode.valueOf(node.storedBytes()));
         http.statusField("quotaBackendBytes", () -> com.fasterxml.jackson.databind.node.LongNode.valueOf(config.quotaBackendBytes()));
+        http.statusField("groups", () -> groupsJson(node));
         http.addHandler("/state-hash", new StateHashPage(node));
         if (faults != null) http.addHandler("/fault/", faults::handle);
         ServerNode server = new ServerNode(config, loop, storage, transport, node, metrics, http, grpc, membership, faults);
-        server.closeAlso(backend::close, forwarder::close);
+        server.closeAlso(backend::close, forwarder::close, keyspaceAdmin::close);
         return server;
+    }
+
+    /**
+     * Every group this node hosts, keyed by group id: the keyspace it holds (the metadata group holds
+     * the registry), and what the node believes of it. {@code parley cluster status} prints it.
+     */
+    static com.fasterxml.jackson.databind.JsonNode groupsJson(RaftKvNode node) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        java.util.Map<Long, String> names = new TreeMap<>();
+        names.put(parley.keyspace.KeyspaceRegistry.METADATA_GROUP_ID, "(metadata)");
+        names.put(parley.replica.KvReplica.DEFAULT_GROUP_ID, parley.keyspace.Keyspace.DEFAULT_NAME);
+        for (parley.keyspace.Keyspace k : node.registry().keyspaces()) names.put(k.groupId(), k.name());
+        for (RaftKvNode.GroupView view : node.groups().values()) {
+            com.fasterxml.jackson.databind.node.ObjectNode group = out.putObject(Long.toString(view.groupId()));
+            group.put("keyspace", names.getOrDefault(view.groupId(), "?"));
+            group.put("role", view.status().role().name());
+            group.put("term", view.status().term());
+            group.put("leader", view.status().leaderId());
+            group.put("commitIndex", view.status().commitIndex());
+            group.put("appliedIndex", view.status().appliedIndex());
+            group.put("revision", view.revision());
+            group.put("storedBytes", view.storedBytes());
+        }
+        return out;
     }
 
     /** Mutual TLS between members from PEM files; plaintext when not configured. */

@@ -63,10 +63,18 @@ class ThreadedClusterTest {
         @Override public void append(List<parley.raft.LogEntry> entries) { memory.append(entries); }
         @Override public void truncateAfter(long index) { memory.truncateAfter(index); }
         @Override public void saveSnapshot(parley.raft.Snapshot snapshot) { memory.saveSnapshot(snapshot); }
+        /** This storage as the default group's; the cluster runs no other group. */
+        parley.keyspace.NodeReplicas.GroupStorage asGroupStorage() {
+            return new parley.keyspace.NodeReplicas.GroupStorage() {
+                @Override public RaftStorage open(long groupId) { return InstantSyncStorage.this; }
+                @Override public void delete(long groupId) { throw new AssertionError("no group is ever destroyed here"); }
+            };
+        }
+
         @Override public void sync(long syncId) {
             memory.sync(syncId);
             long completed = memory.completeNextSync();
-            node.synced(completed);
+            node.synced(parley.replica.KvReplica.DEFAULT_GROUP_ID, completed);
         }
     }
 
@@ -80,7 +88,7 @@ class ThreadedClusterTest {
             ClusterConfig founders = ClusterConfig.of(ids, Set.of());
             for (long id : ids) {
                 InstantSyncStorage storage = new InstantSyncStorage();
-                RaftKvNode node = new RaftKvNode(id, CONFIG, storage, new EventLoop("n" + id), this::route, founders);
+                RaftKvNode node = new RaftKvNode(id, CONFIG, storage.asGroupStorage(), new EventLoop("n" + id), this::route, founders);
                 storage.node = node;
                 node.start();
                 nodes.put(id, node);

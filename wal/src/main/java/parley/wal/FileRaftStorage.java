@@ -62,6 +62,9 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
     /** A snapshot whose marker becomes durable once every record before {@code seqEnd} is. */
     private record PendingMarker(long seqEnd, SnapshotFiles.Id id) {}
 
+    /** The subdirectory of a node's data directory that holds the storage of its other groups (keyspaces, metadata). */
+    public static final String GROUPS_DIRECTORY = "groups";
+
     private FileRaftStorage(Path dir, WalConfig config, Executor nodeExecutor, LongConsumer onSynced, java.io.Closeable directoryLock) {
         this.dir = dir;
         this.config = config;
@@ -120,11 +123,13 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
 
     private void checkKnownFiles() throws IOException {
         for (String name : config.fileSystem().list(dir)) {
+            if (name.equals(GROUPS_DIRECTORY)) continue; // other groups' storage, beside the default group's
             boolean known = DataDirectory.segmentFirstSeq(name) >= 0 || SnapshotFiles.parse(name) != null
                     || SnapshotFiles.isTemp(name) || name.equals(DirectoryLock.FILE_NAME);
             if (!known || !config.fileSystem().isRegularFile(dir.resolve(name))) {
                 throw new IOException("data directory " + dir + " holds an unexpected entry " + dir.resolve(name)
-                        + "; it may hold only wal-<seq>.log, snap-<index>-<term>.snap and " + DirectoryLock.FILE_NAME);
+                        + "; it may hold only wal-<seq>.log, snap-<index>-<term>.snap, " + DirectoryLock.FILE_NAME
+                        + " and the directory " + GROUPS_DIRECTORY);
             }
         }
     }

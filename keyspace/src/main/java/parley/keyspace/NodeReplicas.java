@@ -1,0 +1,239 @@
+package parley.keyspace;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import parley.core.Check;
+import parley.core.env.Env;
+import parley.host.ReplicaHost;
+import parley.kv.KeyRange;
+import parley.kv.KvCommand;
+import parley.kv.KvResult;
+import parley.raft.ClusterConfig;
+import parley.raft.RaftMessage;
+import parley.raft.RaftStorage;
+import parley.replica.KvReplica;
+import parley.replica.LeaseClockFactory;
+import parley.replica.RaftNodeFactory;
+import parley.replica.ReplicaError;
+import parley.replica.ReplicaObserver;
+import parley.replica.ReplicaSettings;
+
+/**
+ * Every Raft KV replica one node runs, on one {@link ReplicaHost}: the default group (keys outside
+ * every keyspace), and, with keyspaces on, the metadata group holding the {@link KeyspaceRegistry}
+ * and one group per keyspace this node replicates. Deterministic: the server and the simulator both
+ * run it, so what a node does when a keyspace is created or dropped is simulated like the rest.
+ *
+ * <p>Groups follow the registry. After every event the node compares the metadata group's revision
+ * with the registry it last read; on a change it reads the registry from its local store and
+ * reconciles: it opens (recovering or bootstrapping) the group of every keyspace it replicates, and
+ * destroys the group of every dropped keyspace, burying it so that it never comes back (not on a
+ * late message, not after a restart that replays an older registry). Messages never create groups.
+ */
+public final class NodeReplicas {
+    /** Storage for each group: the runtime decides where it lives. */
+    public interface GroupStorage {
+        /** The group's storage, recovered if it exists, empty otherwise. */
+        RaftStorage open(long groupId);
+
+        /** Deletes what the group stored; called after its replica is destroyed and buried. Idempotent. */
+        void delete(long groupId);
+    }
+
+    /** Lets a runtime wrap the Env a group's replica sees (the simulator checks durability order there). */
+    @FunctionalInterface
+    public interface EnvWrapper {
+        EnvWrapper NONE = (groupId, env) -> env;
+
+        Env<RaftMessage> wrap(long groupId, Env<RaftMessage> env);
+    }
+
+    /** What the runtime hears about groups coming and going. Called on the node's thread. */
+    public interface Listener {
+        Listener NONE = new Listener() {};
+
+        /** Group {@code groupId}'s replica started (at start, or when the registry created its keyspace). */
+        default void onGroupStarted(long groupId, KvReplica replica) {}
+
+        /** Group {@code groupId}'s replica was destroyed (its keyspace was dropped). */
+        default void onGroupDestroyed(long groupId) {}
+
+        /** The registry changed. */
+        default void onRegistryChanged(KeyspaceRegistry registry) {}
+    }
+
+    /** How one node's replicas are made: everything but the group id and founders is shared. */
+    public record Settings(ReplicaSettings replica, ClusterConfig founders, RaftNodeFactory raftNodes, LeaseClockFactory leaseClocks,
+                           boolean keyspaces) {}
+
+    private final Env<?> node;
+    private final ReplicaHost<RaftMessage> host;
+    private final GroupStorage storage;
+    private final EnvWrapper envWrapper;
+    private final Settings settings;
+    private final java.util.function.LongFunction<ReplicaObserver> observers;
+    private final Listener listener;
+    private final Map<Long, KvReplica> replicas = new TreeMap<>();
+    private KvReplica defaultReplica;
+    private KvReplica metadata;
+    private KeyspaceRegistry registry;
+    private String diskFailure;
+    private boolean started;
+
+    /**
+     * @param node      the node's own Env (its id, clock, randomness and timers)
+     * @param outbox    sends (to, group, message)
+     * @param observers the observer for each group's replica
+     */
+    public NodeReplicas(Env<?> node, ReplicaHost.Outbox<RaftMessage> outbox, ReplicaHost.TombstoneLog tombstones, int replicasMax,
+                        GroupStorage storage, EnvWrapper envWrapper, Settings settings,
+                        java.util.function.LongFunction<ReplicaObserver> observers, Listener listener) {
+        this.node = node;
+        this.host = new ReplicaHost<>(node, outbox, tombstones, replicasMax);
+        this.storage = storage;
+        this.envWrapper = envWrapper;
+        this.settings = settings;
+        this.observers = observers;
+        this.listener = listener;
+        this.registry = KeyspaceRegistry.empty(Keyspace.defaultKeyspace(KvReplica.DEFAULT_GROUP_ID, new TreeSet<>(settings.founders().voters())));
+    }
+
+    /** Starts the default group (and the metadata group, then the keyspaces its registry names). Call once. */
+    public void start() {
+        Check.that(!started, "NodeReplicas.start called twice on n%d", node.nodeId());
+        started = true;
+        defaultReplica = openGroup(KvReplica.DEFAULT_GROUP_ID, settings.founders());
+        if (settings.keyspaces()) {
+            metadata = openGroup(KeyspaceRegistry.METADATA_GROUP_ID, settings.founders());
+            afterEvent();
+        }
+    }
+
+    // ---- events from the runtime ----
+
+    /** A message for group {@code groupId} from node {@code from}. */
+    public void onMessage(long from, long groupId, RaftMessage message) {
+        host.onMessage(from, groupId, message);
+        afterEvent();
+    }
+
+    /** Node timer {@code nodeTimerId} fired. */
+    public void onTimer(int nodeTimerId) {
+        host.onTimer(nodeTimerId);
+        afterEvent();
+    }
+
+    /** Group {@code groupId}'s storage completed sync {@code syncId}; a group destroyed meanwhile ignores it. */
+    public void onSyncComplete(long groupId, long syncId) {
+        KvReplica replica = replicas.get(groupId);
+        if (replica != null) replica.onSyncComplete(syncId);
+        afterEvent();
+    }
+
+    /** The node's disk failed: every group refuses writes and hands leadership away. */
+    public void diskFailed(String detail) {
+        diskFailure = detail;
+        for (KvReplica replica : List.copyOf(replicas.values())) replica.diskFailed(detail);
+        afterEvent();
+    }
+
+    /**
+     * Call after anything else touched a replica (a client request): a metadata write may have applied
+     * within it. Cheap when the registry did not change.
+     */
+    public void afterEvent() {
+        if (metadata == null || metadata.revision() == registry.revision()) return;
+        reconcile(readRegistry());
+    }
+
+    private KeyspaceRegistry readRegistry() {
+        List<parley.kv.KeyValue> entries = new ArrayList<>();
+        long[] revision = {0};
+        metadata.read(KvCommand.Range.of(KeyRange.all()), true, new parley.replica.Reply<>() {
+            @Override public void ok(KvResult result) {
+                KvResult.RangeResult range = (KvResult.RangeResult) result;
+                entries.addAll(range.kvs());
+                revision[0] = range.revision();
+            }
+
+            @Override public void failed(ReplicaError error) {
+                Check.that(false, "a local read of the registry failed: %s", error);
+            }
+        });
+        return KeyspaceRegistry.decode(revision[0], entries, registry.defaultKeyspace());
+    }
+
+    private void reconcile(KeyspaceRegistry next) {
+        registry = next;
+        for (long dropped : next.droppedGroups()) {
+            if (host.hosts(dropped)) {
+                replicas.remove(dropped);
+                host.destroy(dropped); // records the tombstone before the storage goes
+                storage.delete(dropped);
+                listener.onGroupDestroyed(dropped);
+            } else if (!host.destroyed(dropped)) {
+                host.bury(dropped);
+                storage.delete(dropped); // it may have storage from before a restart
+            }
+        }
+        for (Keyspace keyspace : next.keyspaces()) {
+            long groupId = keyspace.groupId();
+            if (!keyspace.replicas().contains(node.nodeId()) || host.hosts(groupId) || host.destroyed(groupId)) continue;
+            openGroup(groupId, ClusterConfig.of(keyspace.replicas(), java.util.Set.of()));
+        }
+        listener.onRegistryChanged(next);
+    }
+
+    private KvReplica openGroup(long groupId, ClusterConfig founders) {
+        Env<RaftMessage> env = envWrapper.wrap(groupId, host.open(groupId));
+        KvReplica replica = new KvReplica(env, storage.open(groupId), settings.replica(), founders, settings.raftNodes(),
+                settings.leaseClocks(), observers.apply(groupId));
+        host.attach(groupId, replica);
+        replicas.put(groupId, replica);
+        replica.start();
+        if (diskFailure != null) replica.diskFailed(diskFailure);
+        listener.onGroupStarted(groupId, replica);
+        return replica;
+    }
+
+    // ---- what the runtime asks ----
+
+    /** Group {@code groupId}'s replica here, or null. */
+    public KvReplica replica(long groupId) {
+        return replicas.get(groupId);
+    }
+
+    /** The default group's replica. */
+    public KvReplica defaultReplica() {
+        return defaultReplica;
+    }
+
+    /** The metadata group's replica, or null when keyspaces are off. */
+    public KvReplica metadata() {
+        return metadata;
+    }
+
+    /** Every replica here by group. */
+    public Map<Long, KvReplica> replicas() {
+        return Collections.unmodifiableMap(replicas);
+    }
+
+    /** The registry as of the last event. */
+    public KeyspaceRegistry registry() {
+        return registry;
+    }
+
+    public ReplicaHost<RaftMessage> host() {
+        return host;
+    }
+
+    /** The groups this node hosts. */
+    public SortedSet<Long> groups() {
+        return new TreeSet<>(replicas.keySet());
+    }
+}
