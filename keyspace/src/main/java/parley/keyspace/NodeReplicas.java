@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -147,8 +148,31 @@ public final class NodeReplicas {
      * within it. Cheap when the registry did not change.
      */
     public void afterEvent() {
-        if (metadata == null || metadata.revision() == registry.revision()) return;
-        reconcile(readRegistry());
+        if (metadata != null && metadata.revision() != registry.revision()) reconcile(readRegistry());
+        followDefaultMembership();
+    }
+
+    /**
+     * Members leave the cluster through the default group (etcd's MemberRemove). Every other group this
+     * node leads then drops them too, so a removed node stops counting towards any group's quorum. A
+     * change is proposed only when the group has none in flight; the rule runs after every event, so a
+     * refused or lost proposal is simply made again.
+     */
+    private void followDefaultMembership() {
+        if (replicas.size() < 2) return;
+        Set<Long> members = defaultReplica.status().config().members();
+        if (defaultReplica.status().config().isJoint()) return;
+        for (KvReplica replica : replicas.values()) {
+            if (replica == defaultReplica || !replica.isLeader()) continue;
+            ClusterConfig config = replica.status().config();
+            if (config.isJoint() || members.containsAll(config.members())) continue;
+            Set<Long> voters = new TreeSet<>(config.voters());
+            voters.retainAll(members);
+            Set<Long> learners = new TreeSet<>(config.learners());
+            learners.retainAll(members);
+            if (voters.isEmpty()) continue; // never propose a group without voters; its replicas stay until an operator acts
+            replica.proposeConfigChange(ClusterConfig.of(voters, learners));
+        }
     }
 
     private KeyspaceRegistry readRegistry() {

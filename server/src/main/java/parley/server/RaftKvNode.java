@@ -190,6 +190,21 @@ public final class RaftKvNode implements AutoCloseable {
         return call(reply -> replicas.defaultReplica().removeMember(memberId, reply));
     }
 
+    /**
+     * Asks group {@code groupId}'s leader on this node to hand leadership to {@code target}; completes
+     * once the handover started (the new leader takes over within an election timeout), or fails
+     * with not-leader when this node does not lead the group.
+     */
+    public CompletableFuture<Void> transferLeadership(long groupId, long target) {
+        return callOn(groupId, (replica, reply) -> {
+            switch (replica.transferLeadership(target)) {
+                case parley.raft.ProposeResult.Accepted accepted -> reply.ok(null);
+                case parley.raft.ProposeResult.NotLeader notLeader -> reply.failed(new ReplicaError.NotLeader(notLeader.leaderHint()));
+                case parley.raft.ProposeResult.Rejected rejected -> reply.failed(new ReplicaError.Busy(rejected.reason()));
+            }
+        });
+    }
+
     /** Called on the loop with each member id that an applied configuration change removed. */
     public void onMemberRemoved(LongConsumer listener) {
         this.onMemberRemoved = listener;
