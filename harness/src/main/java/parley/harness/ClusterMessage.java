@@ -95,6 +95,12 @@ public sealed interface ClusterMessage {
 
         /** Make learner {@code nodeId} a voter again (joint consensus). */
         record Promote(long nodeId) implements AdminOp {}
+
+        /** Create keyspace {@code name} for keys starting with {@code prefix} (through the metadata group). */
+        record CreateKeyspace(String name, String prefix) implements AdminOp {}
+
+        /** Drop keyspace {@code name}: its group is destroyed on every node. */
+        record DropKeyspace(String name) implements AdminOp {}
     }
 
     /** One change a watcher saw: {@code value} null for a delete. */

@@ -11,7 +11,7 @@ import parley.core.env.Env;
 import parley.core.env.RandomSource;
 import parley.harness.ClusterMessage.ClientOp;
 import parley.harness.ClusterMessage.Reply;
-import parley.host.ReplicaHost;
+import parley.keyspace.NodeReplicas;
 import parley.kv.Bytes;
 import parley.kv.Compare;
 import parley.kv.KeyRange;
@@ -44,11 +44,13 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     private final RunContext run;
     private final long nodeId;
     private Env<ClusterMessage> env;
-    private ReplicaHost<RaftMessage> host;
-    private KvReplica replica;
-    private TrackedStorage storage;
-    /** Set when the storage is the real write-ahead log (its failures step this node down). */
-    private WalRaftStorage wal;
+    private NodeReplicas replicas;
+    /** Each group's storage in this incarnation, for the durability-order check. */
+    private final java.util.Map<Long, TrackedStorage> storages = new java.util.TreeMap<>();
+    /** Each group's write-ahead log when the storage is the real one (their failures step this node down). */
+    private final java.util.Map<Long, WalRaftStorage> wals = new java.util.TreeMap<>();
+    /** Disk sync ids, shared by every group's log on this node's one disk. */
+    private long diskSyncIdNext = 1;
     private boolean diskFailureReported;
     private SimDisk disk;
     private parley.simfs.SimFileSystem fileSystem;
@@ -66,31 +68,81 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     @Override
     public void onStart(Env<ClusterMessage> env, SimDisk disk) {
         this.env = env;
+        this.disk = disk;
         if (run.storage() == RunSpec.Storage.WAL) {
             disk.markBytesElsewhere();
-            this.disk = disk;
             this.fileSystem = run.fileSystem(nodeId, disk);
             this.diskFailuresSeen = disk.failuresRequested(); // what an earlier incarnation met was fixed by the restart
-            wal = WalRaftStorage.recover(run.walDirectory(nodeId), fileSystem, disk, () -> (int) env.random().nextLong(), run.walZeroFillBytes(),
-                    syncId -> replica.onSyncComplete(syncId));
-            storage = wal;
-        } else {
-            storage = SimRaftStorage.recover(disk);
         }
-        host = new ReplicaHost<>(env, (to, group, message) -> env.send(to, new ClusterMessage.Raft(group, message)),
-                ReplicaHost.TombstoneLog.inMemory(), REPLICAS_MAX);
-        Env<RaftMessage> groupEnv = new DurabilityCheckedEnv(host.open(KvReplica.DEFAULT_GROUP_ID), this);
         ClusterConfig founders = new ClusterConfig(run.serverIds(), Set.of(), Set.of());
-        replica = new KvReplica(groupEnv, storage, run.settings(), founders, run.raftFactory(), run.leaseClocks(), new Observer());
-        host.attach(KvReplica.DEFAULT_GROUP_ID, replica);
-        replica.start();
+        replicas = new NodeReplicas(env, (to, group, message) -> env.send(to, new ClusterMessage.Raft(group, message)),
+                run.tombstoneLog(nodeId), REPLICAS_MAX, new GroupStorage(),
+                (groupId, groupEnv) -> new DurabilityCheckedEnv(groupEnv, this, groupId),
+                new NodeReplicas.Settings(run.settings(), founders, run.raftFactory(), run.leaseClocks(), run.keyspaces()),
+                Observer::new, new GroupListener());
+        replicas.start();
         observe();
+    }
+
+    /** Each group's storage: the real log in the group's directory (the server's layout), or the simulator's journal. */
+    private final class GroupStorage implements NodeReplicas.GroupStorage {
+        @Override
+        public parley.raft.RaftStorage open(long groupId) {
+            TrackedStorage storage;
+            if (run.storage() == RunSpec.Storage.WAL) {
+                WalRaftStorage wal = WalRaftStorage.recover(groupDirectory(groupId), fileSystem, disk, () -> (int) env.random().nextLong(),
+                        run.walZeroFillBytes(), () -> diskSyncIdNext++, syncId -> replicas.onSyncComplete(groupId, syncId));
+                wals.put(groupId, wal);
+                storage = wal;
+            } else {
+                Check.that(groupId == KvReplica.DEFAULT_GROUP_ID, "the journal holds the default group only (keyspaces need the real log)");
+                storage = SimRaftStorage.recover(disk);
+            }
+            storages.put(groupId, storage);
+            return storage;
+        }
+
+        @Override
+        public void delete(long groupId) {
+            storages.remove(groupId);
+            WalRaftStorage wal = wals.remove(groupId);
+            if (wal != null) wal.deleteFiles();
+        }
+    }
+
+    private java.nio.file.Path groupDirectory(long groupId) {
+        java.nio.file.Path base = run.walDirectory(nodeId);
+        return groupId == KvReplica.DEFAULT_GROUP_ID ? base
+                : base.resolve(parley.wal.FileRaftStorage.GROUPS_DIRECTORY).resolve(Long.toString(groupId));
+    }
+
+    /** Tells the ledger which groups this node opens and destroys, so a destroyed group that comes back is caught. */
+    private final class GroupListener implements NodeReplicas.Listener {
+        @Override
+        public void onGroupStarted(long groupId, KvReplica replica) {
+            run.ledger().groupRuns(nodeId, groupId);
+            if (run.tracing() && groupId != KvReplica.DEFAULT_GROUP_ID) run.trace(nodeId, "group " + groupId + " started");
+        }
+
+        @Override
+        public void onGroupOpenFailed(long groupId, String detail) {
+            if (run.tracing()) run.trace(nodeId, "group " + groupId + " cannot open its log (tried again later): " + detail);
+        }
+
+        @Override
+        public void onGroupDestroyed(long groupId) {
+            run.ledger().groupDestroyed(nodeId, groupId);
+            if (run.tracing()) run.trace(nodeId, "group " + groupId + " destroyed");
+        }
     }
 
     @Override
     public void onMessage(long from, ClusterMessage message) {
         switch (message) {
-            case ClusterMessage.Raft raftMessage -> host.onMessage(from, raftMessage.groupId(), raftMessage.message());
+            case ClusterMessage.Raft raftMessage -> {
+                if (replicas.host().hosts(raftMessage.groupId())) run.ledger().groupRuns(nodeId, raftMessage.groupId());
+                replicas.onMessage(from, raftMessage.groupId(), raftMessage.message());
+            }
             case ClusterMessage.Request request -> onRequest(from, request);
             case ClusterMessage.LeaseRequest lease -> onLeaseRequest(from, lease);
             case ClusterMessage.WatchCreate create -> onWatchCreate(from, create);
@@ -104,24 +156,30 @@ public final class KvServer implements SimProcess<ClusterMessage> {
 
     @Override
     public void onTimer(int timerId) {
-        host.onTimer(timerId);
+        replicas.onTimer(timerId);
         observe();
     }
 
     @Override
     public void onSyncComplete(long syncId) {
-        if (wal != null) {
-            wal.onDiskSyncComplete(syncId); // the log's own completion reaches the replica
+        if (run.storage() == RunSpec.Storage.WAL) {
+            // The log whose sync it was completes it, and its own completion reaches its replica.
+            for (WalRaftStorage wal : List.copyOf(wals.values())) if (wal.onDiskSyncComplete(syncId)) break;
         } else {
-            ((SimRaftStorage) storage).markSynced(syncId);
-            replica.onSyncComplete(syncId);
+            ((SimRaftStorage) storages.get(KvReplica.DEFAULT_GROUP_ID)).markSynced(syncId);
+            replicas.onSyncComplete(KvReplica.DEFAULT_GROUP_ID, syncId);
         }
         observe();
     }
 
     /** This server's replica of the default keyspace, for end-of-run checks. */
     public KvReplica replica() {
-        return replica;
+        return replicas.defaultReplica();
+    }
+
+    /** Every replica this server runs, by group, for end-of-run checks. */
+    public java.util.Map<Long, KvReplica> replicas() {
+        return replicas.replicas();
     }
 
     // ---- watches ----
@@ -152,7 +210,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     }
 
     private void onWatchCreate(long client, ClusterMessage.WatchCreate create) {
-        replica.watch(WatchRequest.of(KeyRange.all(), create.startRevision()), new WatchStream(client, create.streamId()));
+        replica().watch(WatchRequest.of(KeyRange.all(), create.startRevision()), new WatchStream(client, create.streamId()));
     }
 
     // ---- operator requests ----
@@ -161,7 +219,12 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     private static final int VOTERS_MIN = 3;
 
     private void onAdmin(long operator, ClusterMessage.Admin admin) {
+        KvReplica replica = replica();
         ClusterConfig current = replica.status().config();
+        if (admin.op() instanceof ClusterMessage.AdminOp.CreateKeyspace || admin.op() instanceof ClusterMessage.AdminOp.DropKeyspace) {
+            onKeyspaceAdmin(operator, admin);
+            return;
+        }
         ProposeResult result = switch (admin.op()) {
             case ClusterMessage.AdminOp.Transfer transfer -> replica.transferLeadership(transfer.target());
             case ClusterMessage.AdminOp.Demote demote -> {
@@ -184,22 +247,89 @@ public final class KvServer implements SimProcess<ClusterMessage> {
                 learners.remove(promote.nodeId());
                 yield replica.proposeConfigChange(ClusterConfig.of(voters, learners));
             }
+            case ClusterMessage.AdminOp.CreateKeyspace create -> throw new IllegalStateException("handled above");
+            case ClusterMessage.AdminOp.DropKeyspace drop -> throw new IllegalStateException("handled above");
         };
         boolean accepted = result instanceof ProposeResult.Accepted;
         if (accepted && run.tracing()) run.trace(nodeId, "operator: " + admin.op() + " accepted, config " + current);
         env.send(operator, new ClusterMessage.AdminReply(admin.requestId(), accepted, result.toString()));
     }
 
+    /**
+     * Creates or drops a keyspace as the admin service does: decided on this node's registry, written
+     * to the metadata group as a transaction guarded by it (a stale decision fails its compare and
+     * is simply refused). Only the metadata group's leader acts.
+     */
+    private void onKeyspaceAdmin(long operator, ClusterMessage.Admin admin) {
+        KvReplica metadata = replicas.metadata();
+        if (metadata == null || !metadata.isLeader()) {
+            env.send(operator, new ClusterMessage.AdminReply(admin.requestId(), false, "not the metadata group's leader"));
+            return;
+        }
+        parley.keyspace.KeyspaceRegistry registry = replicas.registry();
+        KvCommand.Txn change;
+        switch (admin.op()) {
+            case ClusterMessage.AdminOp.CreateKeyspace create -> {
+                Bytes prefix = Bytes.utf8(create.prefix());
+                String problem = registry.createProblem(create.name(), prefix, parley.keyspace.Keyspace.Mode.LINEARIZABLE);
+                if (problem != null) {
+                    env.send(operator, new ClusterMessage.AdminReply(admin.requestId(), false, problem));
+                    return;
+                }
+                change = registry.createCommand(create.name(), prefix, parley.keyspace.Keyspace.Mode.LINEARIZABLE,
+                        new TreeSet<>(metadata.status().config().voters()));
+            }
+            case ClusterMessage.AdminOp.DropKeyspace drop -> {
+                String problem = registry.dropProblem(drop.name());
+                if (problem != null) {
+                    env.send(operator, new ClusterMessage.AdminReply(admin.requestId(), false, problem));
+                    return;
+                }
+                change = registry.dropCommand(drop.name());
+            }
+            default -> throw new IllegalStateException("not a keyspace change: " + admin.op());
+        }
+        metadata.write(KvReplica.Write.own(change, parley.kv.KvCodec.encodeCommand(change), new parley.replica.Reply<>() {
+            @Override public void ok(KvResult result) {
+                boolean applied = result instanceof KvResult.TxnResult txn && txn.succeeded();
+                if (applied && run.tracing()) run.trace(nodeId, "operator: " + admin.op() + " applied");
+                env.send(operator, new ClusterMessage.AdminReply(admin.requestId(), applied, applied ? "applied" : "registry changed meanwhile"));
+            }
+
+            @Override public void failed(ReplicaError error) {
+                env.send(operator, new ClusterMessage.AdminReply(admin.requestId(), false, error.message()));
+            }
+        }));
+        replicas.afterEvent();
+    }
+
     // ---- client requests ----
+
+    /** The replica of the group that holds {@code command}'s keys (by this node's registry), or null with the client told why. */
+    private KvReplica route(KvCommand command, long client, long requestId) {
+        return switch (parley.keyspace.KeyspaceRouter.route(replicas.registry(), command)) {
+            case parley.keyspace.Route.To to -> {
+                KvReplica replica = replicas.replica(to.keyspace().groupId());
+                if (replica == null) reply(client, requestId, new Reply.Busy("group " + to.keyspace().groupId() + " is not hosted here"));
+                yield replica;
+            }
+            case parley.keyspace.Route.Refused refused -> {
+                reply(client, requestId, new Reply.Error(refused.message()));
+                yield null;
+            }
+        };
+    }
 
     private void onRequest(long client, ClusterMessage.Request request) {
         long requestId = request.requestId();
-        if (request.op() instanceof ClientOp.Read read) {
-            replica.read(KvCommand.Range.of(KeyRange.single(Bytes.utf8(read.key()))), false,
-                    new ClientReply(client, requestId, KvServer::readReply));
+        KvCommand command = toCommand(request.op());
+        KvReplica replica = route(command, client, requestId);
+        if (replica == null) return;
+        if (request.op() instanceof ClientOp.Read) {
+            replica.read(command, false, new ClientReply(client, requestId, KvServer::readReply));
             return;
         }
-        replica.write(KvReplica.Write.session(request.clientId(), request.sequence(), toCommand(request.op()),
+        replica.write(KvReplica.Write.session(request.clientId(), request.sequence(), command,
                 new ClientReply(client, requestId, KvServer::writeReply)));
     }
 
@@ -208,7 +338,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
             case ClusterMessage.LeaseOp.Grant grant -> new KvCommand.LeaseGrant(grant.leaseId(), grant.ttlSeconds());
             case ClusterMessage.LeaseOp.KeepAlive keepAlive -> new KvCommand.LeaseKeepAlive(keepAlive.leaseId());
         };
-        replica.write(KvReplica.Write.session(request.clientId(), request.sequence(), command,
+        replica().write(KvReplica.Write.session(request.clientId(), request.sequence(), command,
                 new ClientReply(holder, request.requestId(), KvServer::leaseReply)));
     }
 
@@ -295,21 +425,28 @@ public final class KvServer implements SimProcess<ClusterMessage> {
         env.send(client, new ClusterMessage.Response(requestId, reply));
     }
 
-    /** What the replica tells this world: applied commands and elections go to the safety ledger. */
+    /** What a group's replica tells this world: applied commands and elections go to the safety ledger. */
     private final class Observer implements ReplicaObserver {
+        private final long groupId;
+
+        Observer(long groupId) {
+            this.groupId = groupId;
+        }
+
         @Override
         public void onApplied(long index, long clientId, long sequence, byte[] result) {
-            run.ledger().applied(nodeId, index, clientId, sequence, Arrays.hashCode(result));
+            run.ledger().applied(groupId, nodeId, index, clientId, sequence, Arrays.hashCode(result));
         }
 
         @Override
         public void onRoleChanged(RaftRole role, long term, long leaderId) {
-            if (role == RaftRole.LEADER) run.ledger().leaderElected(term, nodeId);
+            if (role == RaftRole.LEADER) run.ledger().leaderElected(groupId, term, nodeId);
         }
     }
 
     /** Reports leases that left this replica's table (expired: holders never revoke) to the lease ledger. */
     private void observeLeases() {
+        KvReplica replica = replica();
         parley.kv.LeaseTable leases = replica.stateMachine().leases();
         if (leases.changeCount() == leasesSeenChangeCount) return;
         leasesSeenChangeCount = leases.changeCount();
@@ -326,16 +463,22 @@ public final class KvServer implements SimProcess<ClusterMessage> {
 
     /** Traces what this node believes whenever it changes: the timeline `--trace` shows. */
     private void observe() {
+        if (replicas != null) replicas.afterEvent(); // a request may have changed what the registry says
+        KvReplica replica = replicas == null ? null : replica();
         if (replica != null) observeLeases();
-        if (wal != null && disk.failuresRequested() > diskFailuresSeen) {
+        if (fileSystem != null && disk.failuresRequested() > diskFailuresSeen) {
             diskFailuresSeen = disk.failuresRequested();
             if (disk.lastFailureFull()) fileSystem.spaceLeft(0);
             else fileSystem.failNextForces(Integer.MAX_VALUE);
         }
-        if (wal != null && !diskFailureReported && wal.failure() != null) {
-            diskFailureReported = true;
-            if (run.tracing()) run.trace(nodeId, "write-ahead log failed: " + wal.failure());
-            replica.diskFailed(wal.failure());
+        if (!diskFailureReported) {
+            for (WalRaftStorage wal : wals.values()) {
+                if (wal.failure() == null) continue;
+                diskFailureReported = true;
+                if (run.tracing()) run.trace(nodeId, "write-ahead log failed: " + wal.failure());
+                replicas.diskFailed(wal.failure());
+                break;
+            }
         }
         if (!run.tracing() || replica == null || replica.status() == null) return;
         RaftStatus s = replica.status();
@@ -353,7 +496,9 @@ public final class KvServer implements SimProcess<ClusterMessage> {
      * granted vote only once the vote is durable, a successful append acknowledgement only once the
      * acknowledged entries are durable.
      */
-    private void checkDurableBeforeSend(long to, RaftMessage message) {
+    private void checkDurableBeforeSend(long groupId, long to, RaftMessage message) {
+        TrackedStorage storage = storages.get(groupId);
+        if (storage == null) return; // a destroyed group's leftovers are never sent (the host drops them)
         switch (message) {
             case RaftMessage.RequestVoteResponse vote when vote.granted() -> Check.that(
                     storage.durable().durableHardState().term() == vote.term() && storage.durable().durableHardState().votedFor() == to,
@@ -368,13 +513,13 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     }
 
     /** The replica's group Env, with the durability order checked on every send. */
-    private record DurabilityCheckedEnv(Env<RaftMessage> env, KvServer server) implements Env<RaftMessage> {
+    private record DurabilityCheckedEnv(Env<RaftMessage> env, KvServer server, long groupId) implements Env<RaftMessage> {
         @Override public long nodeId() { return env.nodeId(); }
         @Override public long nowNs() { return env.nowNs(); }
         @Override public RandomSource random() { return env.random(); }
         @Override public parley.core.env.Buggify buggify() { return env.buggify(); }
         @Override public void send(long to, RaftMessage message) {
-            server.checkDurableBeforeSend(to, message);
+            server.checkDurableBeforeSend(groupId, to, message);
             env.send(to, message);
         }
         @Override public void setTimer(int timerId, long delayNs) { env.setTimer(timerId, delayNs); }

@@ -101,7 +101,7 @@ public final class RaftKvSimulation {
         for (long id = 1; id <= spec.nodes(); id++) serverIds.add(id);
         ReplicaSettings settings = spec.settings().draw(seed);
         if (world.tracing()) world.trace("settings " + settings.describe());
-        RunContext context = new RunContext(world, settings, spec.raftFactory(), spec.leaseClocks(), spec.storage(), new TreeSet<>(serverIds), workload);
+        RunContext context = new RunContext(world, settings, spec.raftFactory(), spec.leaseClocks(), spec.storage(), spec.tombstones(), new TreeSet<>(serverIds), workload);
         for (long id : serverIds) world.addServer(id, nodeId -> new KvServer(context, nodeId));
         List<Long> clientIds = new ArrayList<>();
         for (int i = 0; i < spec.clients(); i++) {

@@ -24,6 +24,9 @@ public final class RunContext {
     private final SafetyLedger ledger = new SafetyLedger();
     private final LeaseLedger leases = new LeaseLedger();
     private final RunSpec.Storage storage;
+    private final RunSpec.Tombstones tombstones;
+    /** Groups each server destroyed, as its fsynced tombstone file holds them: they outlive its crashes. */
+    private final java.util.Map<Long, Set<Long>> tombstonesByNode = new java.util.TreeMap<>();
     /** Each server's file system: it belongs to the node and outlives its processes, like a disk. */
     private final java.util.Map<Long, parley.simfs.SimFileSystem> fileSystems = new java.util.TreeMap<>();
     /** Crashes each server's file system has been put through (the disk counts the node's). */
@@ -35,7 +38,8 @@ public final class RunContext {
     private int adminAccepted;
 
     RunContext(Simulation<ClusterMessage> world, ReplicaSettings settings, RaftNodeFactory raftFactory, LeaseClockFactory leaseClocks, RunSpec.Storage storage,
-               Set<Long> serverIds, Workload workload) {
+               RunSpec.Tombstones tombstones, Set<Long> serverIds, Workload workload) {
+        this.tombstones = tombstones;
         this.world = world;
         this.settings = settings;
         this.raftFactory = raftFactory;
@@ -53,6 +57,22 @@ public final class RunContext {
     public LeaseClockFactory leaseClocks() { return leaseClocks; }
 
     public RunSpec.Storage storage() { return storage; }
+
+    /** Whether servers run keyspaces: the metadata group, and the groups it creates (the real log only). */
+    boolean keyspaces() { return storage == RunSpec.Storage.WAL; }
+
+    /**
+     * Where server {@code nodeId} remembers the groups it destroyed: written through at once, as the
+     * server's fsynced file, so they outlive crashes (unless the run plants tombstones lost on restart).
+     */
+    parley.host.ReplicaHost.TombstoneLog tombstoneLog(long nodeId) {
+        if (tombstones == RunSpec.Tombstones.LOST_ON_RESTART) return parley.host.ReplicaHost.TombstoneLog.inMemory();
+        Set<Long> durable = tombstonesByNode.computeIfAbsent(nodeId, id -> new TreeSet<>());
+        return new parley.host.ReplicaHost.TombstoneLog() {
+            @Override public Set<Long> load() { return Set.copyOf(durable); }
+            @Override public void record(long groupId) { durable.add(groupId); }
+        };
+    }
 
     /** Where server {@code nodeId} keeps its write-ahead log on its simulated file system. */
     java.nio.file.Path walDirectory(long nodeId) {
@@ -85,18 +105,22 @@ public final class RunContext {
         // newest log segment: a damaged last record there cannot be told from a torn write, and the
         // log drops it as one, acknowledged or not (a known weakness, see docs/simulator.md).
         for (long c = fileSystemCorruptions.getOrDefault(nodeId, 0L); c < disk.corruptionsRequested(); c++) {
-            java.util.Optional<String> newest;
-            try {
-                newest = fs.list(walDirectory(nodeId)).stream().filter(n -> n.startsWith("wal-")).max(String::compareTo);
-            } catch (java.io.IOException e) {
-                newest = java.util.Optional.empty();
-            }
-            java.util.Optional<String> spared = newest;
-            java.nio.file.Path hit = fs.corruptRandomFile(p -> spared.isEmpty() || !p.getFileName().toString().equals(spared.get()));
+            java.nio.file.Path hit = fs.corruptRandomFile(p -> !isNewestSegment(fs, p));
             if (tracing()) trace(nodeId, "file system: a bit flipped in " + hit);
         }
         fileSystemCorruptions.put(nodeId, disk.corruptionsRequested());
         return fs;
+    }
+
+    /** Whether {@code path} is the newest log segment of its directory (each group's log has one). */
+    private static boolean isNewestSegment(parley.simfs.SimFileSystem fs, java.nio.file.Path path) {
+        String name = path.getFileName().toString();
+        if (!name.startsWith("wal-")) return false;
+        try {
+            return fs.list(path.getParent()).stream().filter(n -> n.startsWith("wal-")).max(String::compareTo).map(name::equals).orElse(false);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The founding voters, sorted. */

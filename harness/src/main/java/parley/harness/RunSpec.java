@@ -30,7 +30,7 @@ import parley.sim.nemesis.FaultKind;
  */
 public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> faults, long faultIntervalMsMean,
                       int readPercent, int casPercent, int keys, long operatorIntervalMsMean, SettingsDraw settings, RaftNodeFactory raftFactory,
-                      LeaseClockFactory leaseClocks, Storage storage) {
+                      LeaseClockFactory leaseClocks, Storage storage, Tombstones tombstones) {
     public static final int MAX_NODES = 99;
     public static final int MAX_CLIENTS = 1000;
 
@@ -55,7 +55,22 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
         JOURNAL
     }
 
-    public RunSpec withStorage(Storage s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, s); }
+    /** Where a simulated server remembers the groups it destroyed. */
+    public enum Tombstones {
+        /** Durably, as the server's fsynced tombstone file: they outlive every crash. */
+        DURABLE,
+        /** In memory only, forgotten by a restart: a planted bug (a dropped keyspace's group can come back). */
+        LOST_ON_RESTART
+    }
+
+    public RunSpec withTombstones(Tombstones t) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, t); }
+
+    /** Whether servers run keyspaces (the metadata group and the groups the operator creates): with the real log only. */
+    public boolean keyspaces() {
+        return storage == Storage.WAL;
+    }
+
+    public RunSpec withStorage(Storage s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, s, tombstones); }
 
     /** How a run gets its servers' settings from its seed. */
     @FunctionalInterface
@@ -74,24 +89,24 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
     /** 5 nodes, 5 clients, 1,000 operations, every fault. */
     public static RunSpec defaults() {
         return new RunSpec(5, 5, 1000, EnumSet.allOf(FaultKind.class), 500, 40, 20, 5, 1000, SettingsDraw.randomPerSeed(), RaftNodeFactory.STANDARD,
-                LeaseClockFactory.STANDARD, Storage.WAL);
+                LeaseClockFactory.STANDARD, Storage.WAL, Tombstones.DURABLE);
     }
 
-    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
+    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
 
-    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
+    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
 
-    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
+    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
 
-    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
+    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
 
-    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
+    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
 
-    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, f, leaseClocks, storage); }
+    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, f, leaseClocks, storage, tombstones); }
 
-    public RunSpec withLeaseClocks(LeaseClockFactory l) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, l, storage); }
+    public RunSpec withLeaseClocks(LeaseClockFactory l) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, l, storage, tombstones); }
 
-    public RunSpec withSettings(SettingsDraw s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, s, raftFactory, leaseClocks, storage); }
+    public RunSpec withSettings(SettingsDraw s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, s, raftFactory, leaseClocks, storage, tombstones); }
 
     /** Leader lease reads on (or off) in every seed's drawn settings. */
     public RunSpec withLeaseReads(boolean on) {
@@ -100,11 +115,11 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
     }
 
     /** The operation mix: {@code reads}% reads, {@code cas}% compare-and-sets, the rest writes. */
-    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
+    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
 
-    public RunSpec withKeys(int k) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, k, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage); }
+    public RunSpec withKeys(int k) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, k, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
 
-    public RunSpec withOperatorIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, ms, settings, raftFactory, leaseClocks, storage); }
+    public RunSpec withOperatorIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, ms, settings, raftFactory, leaseClocks, storage, tombstones); }
 
     int opsPerClient() {
         return (opsTotal + clients - 1) / clients;

@@ -9,11 +9,14 @@ import parley.sim.SimProcess;
 /**
  * A simulated operator who changes the cluster while it is under load and under faults: hands
  * leadership to another server, demotes voters to learners and promotes them back (each a joint
- * consensus change). It sends each request to every server; only the leader acts. It stops at the
+ * consensus change), and, when servers run keyspaces, creates and drops scratch keyspaces (each a
+ * group created or destroyed on every node). It sends each request to every server; only the leader acts. It stops at the
  * heal, so the liveness phase judges a cluster left in whatever configuration it reached.
  */
 public final class SimOperator implements SimProcess<ClusterMessage> {
     private static final int ACT_TIMER = 1;
+    /** Names and prefixes the operator draws keyspaces from (a clash is refused, which is part of the test). */
+    private static final int SCRATCH_KEYSPACES = 3;
 
     private final RunContext run;
     private final List<Long> servers;
@@ -41,10 +44,13 @@ public final class SimOperator implements SimProcess<ClusterMessage> {
     public void onTimer(int timerId) {
         if (run.healed()) return;
         long node = servers.get(env.random().nextInt(servers.size()));
-        AdminOp op = switch (env.random().nextInt(3)) {
+        AdminOp op = switch (env.random().nextInt(run.keyspaces() ? 5 : 3)) {
             case 0 -> new AdminOp.Transfer(node);
             case 1 -> new AdminOp.Demote(node);
-            default -> new AdminOp.Promote(node);
+            case 2 -> new AdminOp.Promote(node);
+            // Scratch keyspaces outside the workload's keys: their groups come and go under the nemesis.
+            case 3 -> new AdminOp.CreateKeyspace("scratch-" + env.random().nextInt(SCRATCH_KEYSPACES), "~scratch/" + env.random().nextInt(SCRATCH_KEYSPACES) + "/");
+            default -> new AdminOp.DropKeyspace("scratch-" + env.random().nextInt(SCRATCH_KEYSPACES));
         };
         long requestId = nextRequestId++;
         for (long server : servers) env.send(server, new ClusterMessage.Admin(requestId, op));

@@ -30,11 +30,16 @@ final class WalRaftStorage implements TrackedStorage {
     private final SimDisk disk;
     private final Map<Long, Runnable> syncTasks = new HashMap<>();
     private final DurableState durable;
-    private long taskIdNext = 1;
+    private final java.util.function.LongSupplier syncTaskIds;
+    private final Path dir;
+    private final SimFileSystem fs;
 
     private WalRaftStorage(Path dir, SimFileSystem fs, SimDisk disk, java.util.function.IntSupplier salts, long zeroFillBytes,
-                           LongConsumer onSynced) throws IOException {
+                           java.util.function.LongSupplier syncTaskIds, LongConsumer onSynced) throws IOException {
         this.disk = disk;
+        this.dir = dir;
+        this.fs = fs;
+        this.syncTaskIds = syncTaskIds;
         WalConfig config = WalConfig.DEFAULT.withFileSystem(fs).withSegmentBytesMax(SEGMENT_BYTES).withZeroFillBytes(zeroFillBytes)
                 .singleThreaded(salts);
         this.log = FileRaftStorage.open(dir, config, this::schedule, syncId -> {
@@ -54,19 +59,19 @@ final class WalRaftStorage implements TrackedStorage {
      * disk corruption, which keeps the node down rather than running it on bad data.
      */
     static WalRaftStorage recover(Path dir, SimFileSystem fs, SimDisk disk, java.util.function.IntSupplier salts, long zeroFillBytes,
-                                  LongConsumer onSynced) {
+                                  java.util.function.LongSupplier syncTaskIds, LongConsumer onSynced) {
         try {
-            return new WalRaftStorage(dir, fs, disk, salts, zeroFillBytes, onSynced);
+            return new WalRaftStorage(dir, fs, disk, salts, zeroFillBytes, syncTaskIds, onSynced);
         } catch (WalCorruptionException e) {
             throw new DiskCorruptionException(-1, e.getMessage());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("opening the simulated log " + dir, e);
+            throw new java.io.UncheckedIOException("opening the simulated log " + dir + ": " + e.getMessage(), e);
         }
     }
 
     /** The log hands a sync to the node's executor: complete it after the disk's fsync latency. */
     private void schedule(Runnable task) {
-        long id = taskIdNext++;
+        long id = syncTaskIds.getAsLong(); // unique on the node's disk, which every group's log shares
         syncTasks.put(id, task);
         disk.sync(id);
     }
@@ -77,6 +82,17 @@ final class WalRaftStorage implements TrackedStorage {
         if (task == null) return false;
         task.run();
         return true;
+    }
+
+    /** Closes the log and deletes its files (its group was destroyed); syncs still pending are forgotten. */
+    void deleteFiles() {
+        syncTasks.clear();
+        log.close();
+        try {
+            for (String name : fs.list(dir)) fs.delete(dir.resolve(name));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("deleting the simulated log " + dir, e);
+        }
     }
 
     /** Why the log failed (a full disk, a failed fsync), or null. */

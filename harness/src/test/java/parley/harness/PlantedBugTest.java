@@ -118,11 +118,21 @@ class PlantedBugTest {
         }));
     }
 
+    @Test
+    void hostThatForgetsItsTombstonesOnRestartIsCaught() {
+        // Destroyed groups are remembered in memory only: after a restart the node replays an older
+        // registry (the metadata group re-applies its log), reopens a dropped keyspace's group afresh and
+        // hands it messages. The ledger remembers, across crashes, what each node destroyed.
+        SeedOutcome caught = assertCaught("tombstones lost on restart", RunSpec.defaults().withOps(400).withTombstones(RunSpec.Tombstones.LOST_ON_RESTART));
+        // Caught by the destroyed-group check, not by some other failure the bug led to.
+        assertTrue(caught.detail().contains("destroyed group"), caught.detail());
+    }
+
     private static void assertCaught(String bug, RunSpec faults, RaftNodeFactory buggy) {
         assertCaught(bug, faults.withRaftFactory(buggy));
     }
 
-    private static void assertCaught(String bug, RunSpec spec) {
+    private static SeedOutcome assertCaught(String bug, RunSpec spec) {
         List<Long> seeds = LongStream.rangeClosed(1, SEED_BUDGET).boxed().toList();
         List<SeedOutcome> outcomes = new SimSuite(spec, Runtime.getRuntime().availableProcessors()).run(seeds, true, o -> {});
         SeedOutcome last = outcomes.get(outcomes.size() - 1);
@@ -135,5 +145,6 @@ class PlantedBugTest {
                 "planted bug '" + bug + "' should be caught by a safety check, not as " + last.verdict() + ": " + last.detail());
         // The catch is reproducible: the same seed gives the same verdict.
         assertEquals(last.verdict(), new RaftKvSimulation(spec).run(last.seed()).verdict());
+        return last;
     }
 }

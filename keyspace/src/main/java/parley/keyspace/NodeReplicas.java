@@ -39,7 +39,12 @@ import parley.replica.ReplicaSettings;
 public final class NodeReplicas {
     /** Storage for each group: the runtime decides where it lives. */
     public interface GroupStorage {
-        /** The group's storage, recovered if it exists, empty otherwise. */
+        /**
+         * The group's storage, recovered if it exists, empty otherwise.
+         *
+         * @throws java.io.UncheckedIOException when it cannot be opened now (a full disk, an I/O error):
+         *                                      the group stays closed and is tried again later
+         */
         RaftStorage open(long groupId);
 
         /** Deletes what the group stored; called after its replica is destroyed and buried. Idempotent. */
@@ -66,6 +71,9 @@ public final class NodeReplicas {
 
         /** The registry changed. */
         default void onRegistryChanged(KeyspaceRegistry registry) {}
+
+        /** Group {@code groupId}'s storage could not be opened; it is tried again later. */
+        default void onGroupOpenFailed(long groupId, String detail) {}
     }
 
     /** How one node's replicas are made: everything but the group id and founders is shared. */
@@ -85,6 +93,11 @@ public final class NodeReplicas {
     private KeyspaceRegistry registry;
     private String diskFailure;
     private boolean started;
+    /** Keyspace groups this node should host but whose storage failed to open, with their founders. */
+    private final Map<Long, ClusterConfig> openPending = new TreeMap<>();
+    private long openRetryAtNs;
+    /** How long a node waits before trying again to open a group whose storage failed (a full disk rarely empties at once). */
+    static final long OPEN_RETRY_NS = 1_000_000_000L;
 
     /**
      * @param node      the node's own Env (its id, clock, randomness and timers)
@@ -149,7 +162,19 @@ public final class NodeReplicas {
      */
     public void afterEvent() {
         if (metadata != null && metadata.revision() != registry.revision()) reconcile(readRegistry());
+        if (!openPending.isEmpty() && node.nowNs() >= openRetryAtNs) retryOpens();
         followDefaultMembership();
+    }
+
+    private void retryOpens() {
+        for (Map.Entry<Long, ClusterConfig> pending : List.copyOf(openPending.entrySet())) {
+            long groupId = pending.getKey();
+            if (host.destroyed(groupId)) {
+                openPending.remove(groupId);
+                continue;
+            }
+            if (tryOpen(groupId, pending.getValue()) != null) openPending.remove(groupId);
+        }
     }
 
     /**
@@ -208,14 +233,28 @@ public final class NodeReplicas {
         for (Keyspace keyspace : next.keyspaces()) {
             long groupId = keyspace.groupId();
             if (!keyspace.replicas().contains(node.nodeId()) || host.hosts(groupId) || host.destroyed(groupId)) continue;
-            openGroup(groupId, ClusterConfig.of(keyspace.replicas(), java.util.Set.of()));
+            ClusterConfig founders = ClusterConfig.of(keyspace.replicas(), java.util.Set.of());
+            if (tryOpen(groupId, founders) == null) openPending.put(groupId, founders);
         }
+        openPending.keySet().removeIf(next.droppedGroups()::contains);
         listener.onRegistryChanged(next);
     }
 
+    /** Opens a keyspace's group, or returns null (and tries again later) when its storage cannot be opened now. */
+    private KvReplica tryOpen(long groupId, ClusterConfig founders) {
+        openRetryAtNs = node.nowNs() + OPEN_RETRY_NS;
+        try {
+            return openGroup(groupId, founders);
+        } catch (java.io.UncheckedIOException e) {
+            listener.onGroupOpenFailed(groupId, e.getMessage());
+            return null;
+        }
+    }
+
     private KvReplica openGroup(long groupId, ClusterConfig founders) {
+        RaftStorage groupStorage = storage.open(groupId); // first: a failure leaves the host untouched
         Env<RaftMessage> env = envWrapper.wrap(groupId, host.open(groupId));
-        KvReplica replica = new KvReplica(env, storage.open(groupId), settings.replica(), founders, settings.raftNodes(),
+        KvReplica replica = new KvReplica(env, groupStorage, settings.replica(), founders, settings.raftNodes(),
                 settings.leaseClocks(), observers.apply(groupId));
         host.attach(groupId, replica);
         replicas.put(groupId, replica);

@@ -36,6 +36,7 @@ import parley.replica.ReplicaSettings;
  * into exceptions, and publishes what the replica believes for other threads to read.
  */
 public final class RaftKvNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RaftKvNode.class.getName());
     /** Replicas one server process may host. */
     private static final int REPLICAS_MAX = 10_000;
     /** Bounds one loop turn, so a flood of writes cannot starve messages and timers. */
@@ -124,7 +125,12 @@ public final class RaftKvNode implements AutoCloseable {
         }, this::onTimer, clockNs);
         this.replicas = new NodeReplicas(nodeEnv, transport, tombstones, REPLICAS_MAX, storage, NodeReplicas.EnvWrapper.NONE,
                 new NodeReplicas.Settings(settings, founders, raftNodes, parley.replica.LeaseClockFactory.STANDARD, keyspaces),
-                groupId -> new Observer(groupId), NodeReplicas.Listener.NONE);
+                groupId -> new Observer(groupId), new NodeReplicas.Listener() {
+                    @Override public void onGroupOpenFailed(long groupId, String detail) {
+                        LOG.log(System.Logger.Level.ERROR, "n" + nodeId + ": cannot open the storage of group " + groupId
+                                + " (tried again in a second): " + detail);
+                    }
+                });
         this.registry = replicas.registry();
     }
 
