@@ -80,6 +80,9 @@ public sealed interface ClusterMessage {
         @Override public String toString() { return "Admin{#" + requestId + " " + op + "}"; }
     }
 
+    /** A server's liveness ping: one per node pair and heartbeat interval (it wakes quiesced groups). */
+    record NodePing(long bootId) implements ClusterMessage {}
+
     /** A server's answer to an {@link Admin} request: accepted, or why not. */
     record AdminReply(long requestId, boolean accepted, String detail) implements ClusterMessage {
         @Override public String toString() { return "AdminReply{#" + requestId + (accepted ? " accepted " : " refused ") + detail + "}"; }

@@ -76,7 +76,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
         }
         ClusterConfig founders = new ClusterConfig(run.serverIds(), Set.of(), Set.of());
         replicas = new NodeReplicas(env, (to, group, message) -> env.send(to, new ClusterMessage.Raft(group, message)),
-                run.tombstoneLog(nodeId), REPLICAS_MAX, new GroupStorage(),
+                (to, bootId) -> env.send(to, new ClusterMessage.NodePing(bootId)), run.tombstoneLog(nodeId), REPLICAS_MAX, new GroupStorage(),
                 (groupId, groupEnv) -> new DurabilityCheckedEnv(groupEnv, this, groupId),
                 new NodeReplicas.Settings(run.settings(), founders, run.raftFactory(), run.leaseClocks(), run.keyspaces()),
                 Observer::new, new GroupListener());
@@ -143,6 +143,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
                 if (replicas.host().hosts(raftMessage.groupId())) run.ledger().groupRuns(nodeId, raftMessage.groupId());
                 replicas.onMessage(from, raftMessage.groupId(), raftMessage.message());
             }
+            case ClusterMessage.NodePing ping -> replicas.onPing(from, ping.bootId());
             case ClusterMessage.Request request -> onRequest(from, request);
             case ClusterMessage.LeaseRequest lease -> onLeaseRequest(from, lease);
             case ClusterMessage.WatchCreate create -> onWatchCreate(from, create);

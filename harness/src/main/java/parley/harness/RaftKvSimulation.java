@@ -193,6 +193,34 @@ public final class RaftKvSimulation {
         };
     }
 
+    /**
+     * Why the liveness phase is not over yet, or null: every group (the default, the metadata group,
+     * each keyspace's) whose voters are mostly up must have a leader among its up replicas. A
+     * quiesced group whose leader died must wake and elect another: idle groups are not excused.
+     */
+    private static String leaderlessGroup(Simulation<ClusterMessage> world, List<Long> serverIds) {
+        Map<Long, Map<Long, parley.replica.KvReplica>> byGroup = new TreeMap<>();
+        for (long id : serverIds) {
+            if (world.state(id) != NodeState.UP) continue;
+            ((KvServer) world.process(id)).replicas().forEach((group, replica) -> byGroup.computeIfAbsent(group, g -> new TreeMap<>()).put(id, replica));
+        }
+        for (Map.Entry<Long, Map<Long, parley.replica.KvReplica>> group : byGroup.entrySet()) {
+            Map<Long, parley.replica.KvReplica> up = group.getValue();
+            java.util.Set<Long> voters = up.values().iterator().next().status().config().voters();
+            long votersUp = voters.stream().filter(up::containsKey).count();
+            if (votersUp * 2 <= voters.size()) continue; // no majority up: nothing to demand
+            long leader = up.values().stream().filter(parley.replica.KvReplica::isLeader).mapToLong(parley.replica.KvReplica::nodeId).findFirst().orElse(0);
+            if (leader == 0) {
+                StringBuilder beliefs = new StringBuilder();
+                up.forEach((id, r) -> beliefs.append(" n").append(id).append(":").append(r.status().role()).append(" leader=").append(r.status().leaderId())
+                        .append(r.isQuiesced() ? " quiesced" : ""));
+                return "group " + group.getKey() + " has no leader although " + votersUp + " of its "
+                        + voters.size() + " voters are up:" + beliefs;
+            }
+        }
+        return null;
+    }
+
     /** Every running server, once caught up, must hold the same state: compare their hashes. */
     private static String replicaDivergence(Simulation<ClusterMessage> world, List<Long> serverIds) {
         Map<Long, List<String>> byIndexAndHash = new TreeMap<>();
@@ -309,7 +337,8 @@ public final class RaftKvSimulation {
 
         @Override
         public boolean progressed() {
-            return clientsFinished() == clientIds.size() && serversCaughtUp() && watchersCaughtUp() == watcherIds.size();
+            return clientsFinished() == clientIds.size() && serversCaughtUp() && watchersCaughtUp() == watcherIds.size()
+                    && leaderlessGroup(world, serverIds) == null;
         }
 
         private long maxRevision() {
@@ -365,6 +394,8 @@ public final class RaftKvSimulation {
                     text.append(s.role()).append("/t").append(s.term()).append("/c").append(s.commitIndex()).append("/a").append(s.appliedIndex());
                 }
             }
+            String leaderless = leaderlessGroup(world, serverIds);
+            if (leaderless != null) text.append("; ").append(leaderless);
             return text.toString();
         }
     }

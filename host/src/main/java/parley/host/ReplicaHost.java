@@ -78,6 +78,7 @@ public final class ReplicaHost<P> {
     private final Set<Long> tombstones;
     /** Slots freed by destroyed replicas, reused first (their timers were cancelled, and firings are checked against what is armed). */
     private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
+    /** Slot 0 is never handed out: its timer ids (0 to LOCAL_TIMER_IDS - 1) are the node's own, for the runtime around the host. */
     private int slotNext = 1;
     private long delivered;
     private long droppedUnknownGroup;

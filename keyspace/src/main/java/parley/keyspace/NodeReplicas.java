@@ -59,6 +59,14 @@ public final class NodeReplicas {
         Env<RaftMessage> wrap(long groupId, Env<RaftMessage> env);
     }
 
+    /** Sends this node's liveness ping (with its boot id) to another node: the runtime's transport. */
+    @FunctionalInterface
+    public interface Pinger {
+        Pinger NONE = (to, bootId) -> { };
+
+        void ping(long to, long bootId);
+    }
+
     /** What the runtime hears about groups coming and going. Called on the node's thread. */
     public interface Listener {
         Listener NONE = new Listener() {};
@@ -80,8 +88,17 @@ public final class NodeReplicas {
     public record Settings(ReplicaSettings replica, ClusterConfig founders, RaftNodeFactory raftNodes, LeaseClockFactory leaseClocks,
                            boolean keyspaces) {}
 
+    /** The node's own timer (slot 0 of the host's timer space, which no replica gets). */
+    private static final int LIVENESS_TIMER_ID = 1;
+
     private final Env<?> node;
     private final ReplicaHost<RaftMessage> host;
+    private final Pinger pinger;
+    /** Drawn at start: a peer that sees it change knows this node restarted. */
+    private long bootId;
+    private final Map<Long, Long> lastHeardNs = new TreeMap<>();
+    private final Map<Long, Long> peerBootIds = new TreeMap<>();
+    private final Set<Long> suspected = new TreeSet<>();
     private final GroupStorage storage;
     private final EnvWrapper envWrapper;
     private final Settings settings;
@@ -104,10 +121,11 @@ public final class NodeReplicas {
      * @param outbox    sends (to, group, message)
      * @param observers the observer for each group's replica
      */
-    public NodeReplicas(Env<?> node, ReplicaHost.Outbox<RaftMessage> outbox, ReplicaHost.TombstoneLog tombstones, int replicasMax,
-                        GroupStorage storage, EnvWrapper envWrapper, Settings settings,
+    public NodeReplicas(Env<?> node, ReplicaHost.Outbox<RaftMessage> outbox, Pinger pinger, ReplicaHost.TombstoneLog tombstones,
+                        int replicasMax, GroupStorage storage, EnvWrapper envWrapper, Settings settings,
                         java.util.function.LongFunction<ReplicaObserver> observers, Listener listener) {
         this.node = node;
+        this.pinger = pinger;
         this.host = new ReplicaHost<>(node, outbox, tombstones, replicasMax);
         this.storage = storage;
         this.envWrapper = envWrapper;
@@ -126,19 +144,84 @@ public final class NodeReplicas {
             metadata = openGroup(KeyspaceRegistry.METADATA_GROUP_ID, settings.founders());
             afterEvent();
         }
+        if (quiescing()) {
+            bootId = node.random().nextLong();
+            for (long peer : peers()) lastHeardNs.put(peer, node.nowNs()); // nobody is suspected at start
+            node.setTimer(LIVENESS_TIMER_ID, settings.replica().raft().heartbeatIntervalNs());
+        }
+    }
+
+    // ---- node-level liveness: what wakes quiesced groups ----
+
+    private boolean quiescing() {
+        return settings.replica().raft().quiesce();
+    }
+
+    /** Every other node this one shares a group with (the founders, and members the default group learned of). */
+    private Set<Long> peers() {
+        Set<Long> peers = new TreeSet<>(settings.founders().members());
+        if (defaultReplica != null && defaultReplica.status() != null) peers.addAll(defaultReplica.status().config().members());
+        peers.remove(node.nodeId());
+        return peers;
+    }
+
+    /**
+     * Every heartbeat interval: a ping to every peer (one message per node pair, whatever the number of
+     * groups: quiesced groups send nothing), and a look for peers silent for an election timeout.
+     * A quiesced follower whose leader's node falls silent wakes, so that an election can replace it.
+     */
+    private void onLivenessTimer() {
+        node.setTimer(LIVENESS_TIMER_ID, settings.replica().raft().heartbeatIntervalNs());
+        long silentSinceNs = node.nowNs() - settings.replica().raft().electionTimeoutNsMin();
+        for (long peer : peers()) {
+            pinger.ping(peer, bootId);
+            long heard = lastHeardNs.computeIfAbsent(peer, p -> node.nowNs());
+            if (heard < silentSinceNs && suspected.add(peer)) {
+                for (KvReplica replica : List.copyOf(replicas.values())) {
+                    if (replica.isQuiesced() && !replica.isLeader() && replica.status().leaderId() == peer) replica.wake();
+                }
+            }
+        }
+    }
+
+    /** Heard from {@code peer}: alive. One that comes back, or restarted, gets heartbeats from the groups this node leads. */
+    private void heard(long peer, long peerBootId) {
+        if (!quiescing()) return;
+        lastHeardNs.put(peer, node.nowNs());
+        boolean back = suspected.remove(peer);
+        if (peerBootId != 0) {
+            Long previous = peerBootIds.put(peer, peerBootId);
+            back |= previous != null && previous != peerBootId;
+        }
+        if (!back) return;
+        for (KvReplica replica : List.copyOf(replicas.values())) {
+            if (replica.isQuiesced() && replica.isLeader() && replica.status().config().members().contains(peer)) replica.wake();
+        }
+    }
+
+    /** Node {@code from}'s liveness ping arrived. */
+    public void onPing(long from, long fromBootId) {
+        heard(from, fromBootId);
+        afterEvent();
     }
 
     // ---- events from the runtime ----
 
     /** A message for group {@code groupId} from node {@code from}. */
     public void onMessage(long from, long groupId, RaftMessage message) {
+        heard(from, 0);
         host.onMessage(from, groupId, message);
         afterEvent();
     }
 
     /** Node timer {@code nodeTimerId} fired. */
     public void onTimer(int nodeTimerId) {
-        host.onTimer(nodeTimerId);
+        if (nodeTimerId < ReplicaHost.LOCAL_TIMER_IDS) {
+            Check.that(nodeTimerId == LIVENESS_TIMER_ID, "unknown node timer %d", nodeTimerId);
+            onLivenessTimer();
+        } else {
+            host.onTimer(nodeTimerId);
+        }
         afterEvent();
     }
 

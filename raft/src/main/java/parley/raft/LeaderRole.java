@@ -335,12 +335,54 @@ final class LeaderRole {
             transferTarget = 0; // the target did not take over in time: resume serving
         }
         timeoutNowSent = false;
+        if (mayQuiesce()) {
+            quiesce();
+            return;
+        }
         broadcastHeartbeat();
         for (Progress p : progress.all()) {
             if (p.state == Progress.State.SNAPSHOT && nowNs() - p.snapshotChunkSentNs >= config.snapshotChunkTimeoutNs()) {
                 sendSnapshotChunk(p); // lost chunk or answer: resend the one in flight
             }
         }
+    }
+
+    /**
+     * Whether the group is idle enough to go quiet: everything is committed, applied and durable
+     * everywhere, every member answered within an election timeout, and nothing waits (proposals,
+     * reads, a transfer, a configuration change, a snapshot).
+     */
+    private boolean mayQuiesce() {
+        if (!config.quiesce() || !committedInTerm || transferTarget != 0 || roundWanted) return false;
+        if (!pendingProposals.isEmpty() || reads.size() > 0) return false;
+        long last = log.lastIndex();
+        if (log.commitIndex() != last || log.appliedIndex() != last || !node.sync.allDurable()) return false;
+        if (log.config().isJoint() || log.configIndex() > log.commitIndex()) return false;
+        long since = nowNs() - config.electionTimeoutNsMin();
+        for (Progress p : progress.all()) {
+            if (p.state != Progress.State.REPLICATE || p.matchIndex != last || p.inflightCount() > 0 || p.lastContactNs < since) return false;
+        }
+        return node.listener.mayQuiesce();
+    }
+
+    /** Goes quiet: one last heartbeat carries the full commit index and tells followers to stop their timers. */
+    private void quiesce() {
+        heartbeatRound++;
+        roundSentNs.put(heartbeatRound, nowNs());
+        for (Progress p : progress.all()) {
+            node.env.send(p.peerId, new Heartbeat(term, log.commitIndex(), heartbeatRound, true));
+        }
+        updateConfirmedRound();
+        node.quiesceAsLeader();
+    }
+
+    /** Leaves quiescence: heartbeats and check-quorum resume, and followers hear from us at once. */
+    void wake() {
+        // Contacts are as old as the quiescence; count from now, so check-quorum judges the time awake.
+        for (Progress p : progress.all()) p.lastContactNs = Math.max(p.lastContactNs, nowNs());
+        node.env.setTimer(RaftNode.HEARTBEAT_TIMER_ID, config.heartbeatIntervalNs());
+        node.resetElectionTimer();
+        broadcastHeartbeat();
     }
 
     private void broadcastHeartbeat() {

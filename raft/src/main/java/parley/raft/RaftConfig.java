@@ -31,6 +31,10 @@ package parley.raft;
  * @param maxPendingProposals       proposals accepted but not yet applied, per leader
  * @param maxPendingReads           reads waiting for confirmation or apply
  * @param maxSessions               client sessions remembered; the least recently used is evicted
+ * @param quiesce                   an idle leader stops heartbeating once every follower has everything,
+ *                                  and followers stop their election timers; the runtime wakes a follower
+ *                                  ({@link RaftNode#wake}) when its node-level failure detector suspects
+ *                                  the leader's node
  */
 public record RaftConfig(
         long electionTimeoutMsMin,
@@ -50,7 +54,8 @@ public record RaftConfig(
         double leaseFraction,
         int maxPendingProposals,
         int maxPendingReads,
-        int maxSessions) {
+        int maxSessions,
+        boolean quiesce) {
 
     /** Defaults close to etcd's: 100 ms heartbeats, 1-2 s election timeouts. */
     public static final RaftConfig DEFAULT = builder().build();
@@ -114,6 +119,7 @@ public record RaftConfig(
         b.maxPendingProposals = maxPendingProposals;
         b.maxPendingReads = maxPendingReads;
         b.maxSessions = maxSessions;
+        b.quiesce = quiesce;
         return b;
     }
 
@@ -141,6 +147,7 @@ public record RaftConfig(
         private int maxPendingProposals = 4096;
         private int maxPendingReads = 4096;
         private int maxSessions = 10_000;
+        private boolean quiesce = false;
 
         private Builder() {}
 
@@ -161,12 +168,13 @@ public record RaftConfig(
         public Builder maxPendingProposals(int v) { maxPendingProposals = v; return this; }
         public Builder maxPendingReads(int v) { maxPendingReads = v; return this; }
         public Builder maxSessions(int v) { maxSessions = v; return this; }
+        public Builder quiesce(boolean v) { quiesce = v; return this; }
 
         public RaftConfig build() {
             return new RaftConfig(electionTimeoutMsMin, electionTimeoutMsMax, heartbeatIntervalMs, preVote, checkQuorum,
                     maxEntriesPerAppend, maxAppendBytes, maxInflightAppends, snapshotThresholdEntries,
                     snapshotThresholdBytes, snapshotChunkBytes, snapshotChunkTimeoutMs, leaseReads, maxClockDriftPpm, leaseFraction,
-                    maxPendingProposals, maxPendingReads, maxSessions);
+                    maxPendingProposals, maxPendingReads, maxSessions, quiesce);
         }
     }
 }

@@ -35,4 +35,12 @@ public interface RaftListener {
      * be committed by a later leader: the outcome is unknown, not failed.
      */
     default void onProposalDropped(long clientId, long sequence) {}
+
+    /**
+     * Whether the state machine lets an idle leader quiesce now (with {@code RaftConfig.quiesce}): a
+     * state machine with timed work of its own (leases to expire) keeps its group awake.
+     */
+    default boolean mayQuiesce() {
+        return true;
+    }
 }

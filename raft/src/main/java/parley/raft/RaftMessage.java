@@ -95,9 +95,14 @@ public sealed interface RaftMessage {
      * I am still the leader of {@code term}. {@code leaderCommit} is capped at what the follower is
      * known to hold; {@code readContext} is the leader's confirmation round (ReadIndex, leases).
      */
-    record Heartbeat(long term, long leaderCommit, long readContext) implements RaftMessage {
+    record Heartbeat(long term, long leaderCommit, long readContext, boolean quiesce) implements RaftMessage {
+        /** An ordinary heartbeat (the group stays awake). */
+        public Heartbeat(long term, long leaderCommit, long readContext) {
+            this(term, leaderCommit, readContext, false);
+        }
+
         @Override public String toString() {
-            return "Heartbeat{t=" + term + " commit=" + leaderCommit + " ctx=" + readContext + "}";
+            return "Heartbeat{t=" + term + " commit=" + leaderCommit + " ctx=" + readContext + (quiesce ? " quiesce" : "") + "}";
         }
     }
 

@@ -64,6 +64,8 @@ public class RaftNode {
 
     private boolean started;
     private boolean handling;
+    /** Quiesced (RaftConfig.quiesce): a leader sends no heartbeats, a follower runs no election timer. */
+    private boolean quiesced;
     private boolean bootstrapWritesPending;
     private RaftRole reportedRole;
     private long reportedTerm = -1;
@@ -198,6 +200,7 @@ public class RaftNode {
         enter();
         try {
             Check.that(clientId >= 0, "clientId must be >= 0");
+            if (quiesced && leader != null) unquiesce();
             ProposeResult result = leader == null ? new ProposeResult.NotLeader(leaderId)
                     : leader.propose(clientId, sequence, command);
             afterEvent();
@@ -217,6 +220,7 @@ public class RaftNode {
     public List<ProposeResult> proposeAll(List<Proposal> proposals) {
         enter();
         try {
+            if (quiesced && leader != null) unquiesce();
             List<ProposeResult> results = new ArrayList<>(proposals.size());
             for (Proposal p : proposals) {
                 Check.that(p.clientId() >= 0, "clientId must be >= 0");
@@ -237,6 +241,7 @@ public class RaftNode {
     public ReadResult readIndex(long readId) {
         enter();
         try {
+            if (quiesced && leader != null) unquiesce();
             ReadResult result = leader == null ? new ProposeResult.NotLeader(leaderId) : leader.readIndex(readId);
             afterEvent();
             return result;
@@ -253,6 +258,7 @@ public class RaftNode {
     public ProposeResult proposeConfigChange(ClusterConfig target) {
         enter();
         try {
+            if (quiesced && leader != null) unquiesce();
             ProposeResult result = leader == null ? new ProposeResult.NotLeader(leaderId)
                     : leader.proposeConfigChange(target);
             afterEvent();
@@ -269,6 +275,7 @@ public class RaftNode {
     public ProposeResult transferLeadership(long target) {
         enter();
         try {
+            if (quiesced && leader != null) unquiesce();
             ProposeResult result = leader == null ? new ProposeResult.NotLeader(leaderId)
                     : leader.transferLeadership(target);
             afterEvent();
@@ -276,6 +283,44 @@ public class RaftNode {
         } finally {
             handling = false;
         }
+    }
+
+    /**
+     * Wakes a quiesced group: a follower restarts its election timer (its node-level failure detector
+     * suspects the leader's node: if the leader is gone, an election follows), a leader resumes
+     * heartbeats (a member came back and must hear from it). Nothing happens when not quiesced.
+     */
+    public void wake() {
+        enter();
+        try {
+            if (quiesced) unquiesce();
+            afterEvent();
+        } finally {
+            handling = false;
+        }
+    }
+
+    /** Whether this node quiesced: no heartbeats (leader), no election timer (follower). */
+    public boolean isQuiesced() {
+        return quiesced;
+    }
+
+    /** Leaves quiescence: timers back on, and a leader tells its followers at once. */
+    private void unquiesce() {
+        quiesced = false;
+        if (leader != null) {
+            leader.wake();
+        } else {
+            resetElectionTimer();
+        }
+    }
+
+    /** The leader of this term quiesces the group: its last heartbeat told everyone everything. */
+    void quiesceAsLeader() {
+        Check.that(leader != null, "only a leader quiesces its group");
+        quiesced = true;
+        env.cancelTimer(HEARTBEAT_TIMER_ID);
+        env.cancelTimer(ELECTION_TIMER_ID); // check-quorum has nothing to check while nobody speaks
     }
 
     /** A snapshot of this node's state, for traces and {@code cluster status}. */
@@ -349,6 +394,9 @@ public class RaftNode {
     }
 
     private void step(long from, RaftMessage m) {
+        // A quiesced leader sleeps through its followers' answers to the quiescing heartbeat; anything
+        // else (a campaign, a rejection, a snapshot answer, a restarted follower) wakes it.
+        if (quiesced && leader != null && !(m instanceof HeartbeatResponse)) unquiesce();
         if (m.term() > term) {
             if (!stepHigherTerm(from, m)) return;
         } else if (m.term() < term) {
@@ -410,6 +458,12 @@ public class RaftNode {
             case Heartbeat h -> {
                 acceptLeader(from);
                 follower.onHeartbeat(from, h);
+                // Quiesce only holding everything the leader has: a follower missing entries keeps its
+                // timer and, if the leader stays silent, campaigns (safe, if disruptive).
+                if (h.quiesce() && log.commitIndex() == h.leaderCommit() && log.lastIndex() == h.leaderCommit()) {
+                    quiesced = true;
+                    env.cancelTimer(ELECTION_TIMER_ID);
+                }
             }
             case InstallSnapshot s -> {
                 acceptLeader(from);
@@ -460,6 +514,8 @@ public class RaftNode {
         Check.that((role == RaftRole.LEADER) == (leader != null), "leader state present iff role is LEADER");
         Check.that(role != RaftRole.LEADER || (leaderId == id && votedFor == id), "a leader voted for itself and leads");
         Check.that(sync.durableLastIndex() <= log.lastIndex(), "durable index beyond the log");
+        Check.that(!quiesced || role == RaftRole.LEADER || role == RaftRole.FOLLOWER, "only leaders and followers quiesce");
+        Check.that(!quiesced || config.quiesce(), "quiesced without RaftConfig.quiesce");
         if (role != reportedRole || term != reportedTerm || leaderId != reportedLeaderId) {
             reportedRole = role;
             reportedTerm = term;
@@ -508,6 +564,7 @@ public class RaftNode {
 
     private void startPreVote() {
         Check.that(promotable(), "only voters campaign");
+        quiesced = false;
         role = RaftRole.PRE_CANDIDATE;
         leaderId = 0;
         votes = new VoteTracker(true);
@@ -523,6 +580,7 @@ public class RaftNode {
     private void campaign(boolean transfer) {
         Check.that(promotable(), "only voters campaign");
         Check.that(leader == null, "a leader does not campaign");
+        quiesced = false; // a TimeoutNow may overtake the heartbeat that woke us
         long oldTerm = term;
         term++;
         votedFor = id;
@@ -586,6 +644,8 @@ public class RaftNode {
             votedFor = HardState.NO_VOTE;
             persistHardState();
         }
+        boolean wasQuiesced = quiesced;
+        quiesced = false;
         boolean wasLeader = leader != null;
         if (wasLeader) {
             LeaderRole old = leader;
@@ -600,11 +660,13 @@ public class RaftNode {
         // Figure 2: only a leader's message or a granted vote restarts the election timeout. Merely
         // adopting a higher term (say, from a rejected vote request of a removed node) must not, or
         // such a node could keep the cluster from ever timing out and electing a leader.
-        if (wasLeader || newLeader != 0) resetElectionTimer();
+        // A quiesced node had no election timer: it needs one again, or it could wait forever.
+        if (wasLeader || newLeader != 0 || wasQuiesced) resetElectionTimer();
     }
 
     private void becomeLeader() {
         Check.that(role == RaftRole.CANDIDATE && votedFor == id, "only a candidate that voted for itself becomes leader");
+        quiesced = false;
         role = RaftRole.LEADER;
         leaderId = id;
         votes = null;
@@ -614,6 +676,7 @@ public class RaftNode {
 
     /** Follower bookkeeping for a message from the leader of our term. */
     private void acceptLeader(long from) {
+        quiesced = false; // the leader speaks: awake (a quiescing heartbeat puts us back to sleep after)
         if (leaderId == 0) leaderId = from;
         Check.that(leaderId == from, "two leaders in term %d: %d and %d", term, leaderId, from);
         leaderContactNs = env.nowNs();

@@ -56,6 +56,8 @@ import parley.raft.ReadResult;
 public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMessage> {
     /** The Raft group of the default keyspace (keys outside every other keyspace's prefix). */
     public static final long DEFAULT_GROUP_ID = 1;
+    private boolean leaseTimerArmed;
+    private boolean watchTimerArmed;
     /** The replica's own timers, beside Raft's. */
     static final int LEASE_TIMER_ID = 16;
     static final int WATCH_PROGRESS_TIMER_ID = 17;
@@ -155,9 +157,7 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
             raft.bootstrap(founders);
         }
         raft.start();
-        env.setTimer(LEASE_TIMER_ID, settings.leaseCheckIntervalMs() * 1_000_000L);
-        if (settings.watchProgressIntervalMs() > 0) env.setTimer(WATCH_PROGRESS_TIMER_ID, settings.watchProgressIntervalMs() * 1_000_000L);
-        afterEvent();
+        afterEvent(); // arms the replica's own timers as needed
     }
 
     // ---- events from the runtime ----
@@ -172,7 +172,7 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     public void onTimer(int timerId) {
         switch (timerId) {
             case LEASE_TIMER_ID -> {
-                env.setTimer(LEASE_TIMER_ID, settings.leaseCheckIntervalMs() * 1_000_000L);
+                leaseTimerArmed = false; // afterEvent arms it again while it is needed
                 if (raft.isLeader()) {
                     for (long leaseId : leaseClock.expired(env.nowNs(), LEASE_EXPIRIES_PER_CHECK_MAX)) {
                         proposeOwn(new KvCommand.LeaseExpire(leaseId));
@@ -181,7 +181,7 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
                 }
             }
             case WATCH_PROGRESS_TIMER_ID -> {
-                env.setTimer(WATCH_PROGRESS_TIMER_ID, settings.watchProgressIntervalMs() * 1_000_000L);
+                watchTimerArmed = false;
                 pumpWatches();
                 for (WatchResponse progress : kv.watches().progress()) {
                     Consumer<WatchResponse> sink = watchSinks.get(progress.watchId());
@@ -472,6 +472,44 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
         }
         status = raft.status();
         configChanges.observe(status.config());
+        armTimers();
+    }
+
+    /**
+     * The replica's own timers run only while they have work, so that an idle group costs nothing: the
+     * lease check on an awake leader (lease expiry and compaction are the leader's to propose), the
+     * watch progress timer while watches exist.
+     */
+    private void armTimers() {
+        boolean leaseTimerWanted = raft.isLeader() && !raft.isQuiesced();
+        if (leaseTimerWanted != leaseTimerArmed) {
+            if (leaseTimerWanted) env.setTimer(LEASE_TIMER_ID, settings.leaseCheckIntervalMs() * 1_000_000L);
+            else env.cancelTimer(LEASE_TIMER_ID);
+            leaseTimerArmed = leaseTimerWanted;
+        }
+        boolean watchTimerWanted = settings.watchProgressIntervalMs() > 0 && !watchSinks.isEmpty();
+        if (watchTimerWanted != watchTimerArmed) {
+            if (watchTimerWanted) env.setTimer(WATCH_PROGRESS_TIMER_ID, settings.watchProgressIntervalMs() * 1_000_000L);
+            else env.cancelTimer(WATCH_PROGRESS_TIMER_ID);
+            watchTimerArmed = watchTimerWanted;
+        }
+    }
+
+    /** A group with leases keeps its leader awake: their expiry is timed by the leader's clock. */
+    @Override
+    public boolean mayQuiesce() {
+        return kv.leases().ids().isEmpty();
+    }
+
+    /** Wakes a quiesced group (see {@link RaftNode#wake}). */
+    public void wake() {
+        raft.wake();
+        afterEvent();
+    }
+
+    /** Whether this replica's Raft node is quiesced. */
+    public boolean isQuiesced() {
+        return raft.isQuiesced();
     }
 
     // ---- Raft's callbacks ----

@@ -43,6 +43,7 @@ public record ReplicaSettings(RaftConfig raft, long historyRetentionRevisions, l
                 .heartbeatIntervalMs(heartbeatIntervalMs)
                 .snapshotThresholdEntries(100_000)
                 .snapshotThresholdBytes(Math.min(64L << 20, Math.max(1L << 20, quotaBytes / 2)))
+                .quiesce(true)
                 .build();
         return new ReplicaSettings(raft, historyRetentionRevisions, quotaBytes / 4, quotaBytes, LEASE_CHECK_INTERVAL_MS_DEFAULT, 0);
     }
@@ -69,7 +70,9 @@ public record ReplicaSettings(RaftConfig raft, long historyRetentionRevisions, l
                 .build();
         long retentionRevisions = pick(random, 0, 0, 20, 100, 1_000);
         long retentionBytes = pick(random, 0, 0, 8 << 10, 256 << 10);
-        return new ReplicaSettings(raft, retentionRevisions, retentionBytes, 0, pick(random, 100, 500, 500, 1_000), 100);
+        long leaseCheckMs = pick(random, 100, 500, 500, 1_000);
+        boolean quiesce = random.nextInt(2) == 0; // drawn last: the draws above stay what they were per seed
+        return new ReplicaSettings(raft.toBuilder().quiesce(quiesce).build(), retentionRevisions, retentionBytes, 0, leaseCheckMs, 100);
     }
 
     /** The same settings with Raft's configuration changed by {@code change}. */
@@ -84,7 +87,7 @@ public record ReplicaSettings(RaftConfig raft, long historyRetentionRevisions, l
                 + "ms append=" + raft.maxEntriesPerAppend() + "x" + raft.maxInflightAppends()
                 + " snapshot=" + raft.snapshotThresholdEntries() + "e/" + raft.snapshotThresholdBytes() + "B chunk=" + raft.snapshotChunkBytes()
                 + "B retention=" + historyRetentionRevisions + "rev/" + historyRetentionBytes + "B quota=" + quotaBytes
-                + "B leaseCheck=" + leaseCheckIntervalMs + "ms" + (raft.leaseReads() ? " lease-reads" : "");
+                + "B leaseCheck=" + leaseCheckIntervalMs + "ms" + (raft.leaseReads() ? " lease-reads" : "") + (raft.quiesce() ? " quiesce" : "");
     }
 
     private static long pick(RandomSource random, long... choices) {

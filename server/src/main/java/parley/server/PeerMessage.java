@@ -17,6 +17,9 @@ public sealed interface PeerMessage {
     /** The leader's answer to a forwarded request: a result, or the name of an error. */
     record ForwardReply(long requestId, byte[] result, String error) implements PeerMessage {}
 
+    /** A node's liveness ping (what wakes quiesced groups; see {@link parley.keyspace.NodeReplicas}). */
+    record NodePing(long bootId) implements PeerMessage {}
+
     /** A SWIM membership message (failure detection and gossip; see {@link MembershipRuntime}). */
     record Swim(parley.membership.SwimMessage message) implements PeerMessage {}
 

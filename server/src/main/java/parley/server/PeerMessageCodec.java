@@ -16,18 +16,20 @@ import parley.transport.RaftMessageCodec;
  * <p>Raft messages are addressed by group ({@link parley.host.ReplicaHost}). The default keyspace's
  * group, which carries nearly all traffic today, travels bare; any other group's message is wrapped
  * as {@code [103][groupId i64][Raft message]}. The codec's version (checked in the peer handshake)
- * names this layout (version 4: forwarded requests name their group), so a member speaking another one is refused at connect rather than misread.
+ * names this layout (version 4: forwarded requests name their group; 5: node pings, tag 104 and a
+ * boot id), so a member speaking another one is refused at connect rather than misread.
  */
 public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
     private static final int TAG_FORWARD = 100;
     private static final int TAG_FORWARD_REPLY = 101;
     private static final int TAG_SWIM = 102;
     private static final int TAG_GROUP = 103;
+    private static final int TAG_NODE_PING = 104;
     private static final int PAYLOAD_BYTES_MAX = 64 << 20;
 
     private final RaftMessageCodec raft = RaftMessageCodec.withDefaultLimits();
 
-    @Override public int version() { return raft.version() * 100 + 4; }
+    @Override public int version() { return raft.version() * 100 + 5; }
 
     @Override public int encodedSizeBytesMin() { return raft.encodedSizeBytesMin(); }
 
@@ -38,6 +40,7 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
             case PeerMessage.Forward f -> 1 + 8 + 8 + 1 + 4 + f.payload().length;
             case PeerMessage.ForwardReply r -> 1 + 8 + 4 + (r.result() == null ? 0 : r.result().length) + 2 + errorBytes(r).length;
             case PeerMessage.Swim swim -> 1 + SwimCodec.encodedSizeBytes(swim.message());
+            case PeerMessage.NodePing ping -> 1 + 8;
         };
     }
 
@@ -61,6 +64,7 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
                 out.writeByte(TAG_SWIM);
                 SwimCodec.encode(swim.message(), out);
             }
+            case PeerMessage.NodePing ping -> out.writeByte(TAG_NODE_PING).writeLong(ping.bootId());
         }
     }
 
@@ -78,6 +82,10 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
             return new PeerMessage.Raft(groupId, raft.decode(in));
         }
         if (tag == TAG_SWIM) return new PeerMessage.Swim(SwimCodec.decode(in));
+        if (tag == TAG_NODE_PING) {
+            need(in, 8, "bootId");
+            return new PeerMessage.NodePing(in.readLong());
+        }
         need(in, 8, "requestId");
         long requestId = in.readLong();
         if (tag == TAG_FORWARD) {

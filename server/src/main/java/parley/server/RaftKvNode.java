@@ -104,26 +104,27 @@ public final class RaftKvNode implements AutoCloseable {
      */
     public RaftKvNode(long nodeId, ReplicaSettings settings, NodeReplicas.GroupStorage storage, EventLoop loop,
                       ReplicaHost.Outbox<RaftMessage> transport, ClusterConfig founders) {
-        this(nodeId, settings, storage, ReplicaHost.TombstoneLog.inMemory(), loop, transport, founders, System::nanoTime,
-                RaftNodeFactory.STANDARD, false);
+        this(nodeId, settings, storage, ReplicaHost.TombstoneLog.inMemory(), loop, transport, NodeReplicas.Pinger.NONE, founders,
+                System::nanoTime, RaftNodeFactory.STANDARD, false);
     }
 
     /**
      * @param tombstones where destroyed groups are remembered across restarts
+     * @param pinger     sends this node's liveness pings (they wake quiesced groups whose leader fell silent)
      * @param clockNs    the node's monotonic clock (a fault-injecting one in fault tests)
      * @param raftNodes  makes the Raft core (a planted-bug variant in tests)
      * @param keyspaces  whether this node runs the metadata group and the keyspaces it names
      */
     public RaftKvNode(long nodeId, ReplicaSettings settings, NodeReplicas.GroupStorage storage, ReplicaHost.TombstoneLog tombstones,
-                      EventLoop loop, ReplicaHost.Outbox<RaftMessage> transport, ClusterConfig founders, LongSupplier clockNs,
-                      RaftNodeFactory raftNodes, boolean keyspaces) {
+                      EventLoop loop, ReplicaHost.Outbox<RaftMessage> transport, NodeReplicas.Pinger pinger, ClusterConfig founders,
+                      LongSupplier clockNs, RaftNodeFactory raftNodes, boolean keyspaces) {
         this.loop = loop;
         this.nodeId = nodeId;
         // The host owns the node's timers; it never sends through the node Env (replicas send through their group's).
         RealEnv<Void> nodeEnv = new RealEnv<>(nodeId, loop, (to, nothing) -> {
             throw new IllegalStateException("the node Env does not send");
         }, this::onTimer, clockNs);
-        this.replicas = new NodeReplicas(nodeEnv, transport, tombstones, REPLICAS_MAX, storage, NodeReplicas.EnvWrapper.NONE,
+        this.replicas = new NodeReplicas(nodeEnv, transport, pinger, tombstones, REPLICAS_MAX, storage, NodeReplicas.EnvWrapper.NONE,
                 new NodeReplicas.Settings(settings, founders, raftNodes, parley.replica.LeaseClockFactory.STANDARD, keyspaces),
                 groupId -> new Observer(groupId), new NodeReplicas.Listener() {
                     @Override public void onGroupOpenFailed(long groupId, String detail) {
@@ -152,6 +153,14 @@ public final class RaftKvNode implements AutoCloseable {
     public void deliver(long from, long groupId, RaftMessage message) {
         loop.execute(() -> {
             replicas.onMessage(from, groupId, message);
+            publish();
+        });
+    }
+
+    /** Peer {@code from}'s liveness ping (see {@link NodeReplicas}). */
+    public void pinged(long from, long bootId) {
+        loop.execute(() -> {
+            replicas.onPing(from, bootId);
             publish();
         });
     }

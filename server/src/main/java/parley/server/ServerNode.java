@@ -105,13 +105,15 @@ public final class ServerNode implements AutoCloseable {
                         case PeerMessage.Forward forward -> forwarderRef.get().onForward(from, forward);
                         case PeerMessage.ForwardReply reply -> forwarderRef.get().onReply(reply);
                         case PeerMessage.Swim swim -> membershipRef.get().deliver(from, swim.message());
+                        case PeerMessage.NodePing ping -> nodeRef.get().pinged(from, ping.bootId());
                     }
                 }, peerTls(config.peerTls()), loop.ioGroup());
         ReplicaSettings settings = ReplicaSettings.standard(config.electionTimeoutMsMin(), config.electionTimeoutMsMax(),
                 config.heartbeatIntervalMs(), config.quotaBackendBytes(), config.historyRetentionRevisions());
         ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
         RaftKvNode node = new RaftKvNode(config.nodeId(), settings, storage, storage, loop,
-                (to, group, message) -> transport.send(to, new PeerMessage.Raft(group, message)), founders, clockNs, raftNodes, true);
+                (to, group, message) -> transport.send(to, new PeerMessage.Raft(group, message)),
+                (to, bootId) -> transport.send(to, new PeerMessage.NodePing(bootId)), founders, clockNs, raftNodes, true);
         nodeRef.set(node);
         Map<Long, String> swimMembers = new TreeMap<>();
         config.members().values().forEach(m -> swimMembers.put(m.id(), m.peer().toString()));

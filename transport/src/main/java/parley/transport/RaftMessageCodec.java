@@ -36,7 +36,7 @@ import parley.raft.RaftMessage.TimeoutNow;
  *                               dataLength u32, data
  *  6   AppendEntriesResponse    term i64, success bool, matchIndex i64, rejectedPrevIndex i64,
  *                               conflictIndex i64, conflictTerm i64
- *  7   Heartbeat                term i64, leaderCommit i64, readContext i64
+ *  7   Heartbeat                term i64, leaderCommit i64, readContext i64, quiesce bool
  *  8   HeartbeatResponse        term i64, readContext i64
  *  9   InstallSnapshot          term i64, snapshotIndex i64, snapshotTerm i64, config,
  *                               totalBytes i64, offsetBytes i64, done bool, chunkLength u32, chunk
@@ -54,7 +54,7 @@ import parley.raft.RaftMessage.TimeoutNow;
  */
 public final class RaftMessageCodec implements MessageCodec<RaftMessage> {
     /** Layout version of this encoding. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2; // 2: heartbeats carry the quiesce flag
 
     static final int TAG_PRE_VOTE = 1;
     static final int TAG_PRE_VOTE_RESPONSE = 2;
@@ -122,7 +122,7 @@ public final class RaftMessageCodec implements MessageCodec<RaftMessage> {
             case RequestVoteResponse m -> 9;
             case AppendEntries m -> 36 + entriesSizeBytes(m);
             case AppendEntriesResponse m -> 41;
-            case Heartbeat m -> 24;
+            case Heartbeat m -> 25;
             case HeartbeatResponse m -> 16;
             case InstallSnapshot m -> 24 + configSizeBytes(m.config()) + 17 + 4 + m.chunk().length;
             case InstallSnapshotResponse m -> 25;
@@ -147,7 +147,7 @@ public final class RaftMessageCodec implements MessageCodec<RaftMessage> {
                     .writeLong(m.term()).writeBoolean(m.success()).writeLong(m.matchIndex())
                     .writeLong(m.rejectedPrevIndex()).writeLong(m.conflictIndex()).writeLong(m.conflictTerm());
             case Heartbeat m -> out.writeByte(TAG_HEARTBEAT)
-                    .writeLong(m.term()).writeLong(m.leaderCommit()).writeLong(m.readContext());
+                    .writeLong(m.term()).writeLong(m.leaderCommit()).writeLong(m.readContext()).writeBoolean(m.quiesce());
             case HeartbeatResponse m -> out.writeByte(TAG_HEARTBEAT_RESPONSE)
                     .writeLong(m.term()).writeLong(m.readContext());
             case InstallSnapshot m -> encodeInstallSnapshot(m, out);

@@ -65,7 +65,7 @@ final class RaftMessageDecoder {
             }
             case RaftMessageCodec.TAG_HEARTBEAT -> {
                 r.begin("Heartbeat");
-                yield new Heartbeat(r.i64("term"), r.i64("leaderCommit"), r.i64("readContext"));
+                yield new Heartbeat(r.i64("term"), r.i64("leaderCommit"), r.i64("readContext"), r.bool("quiesce"));
             }
             case RaftMessageCodec.TAG_HEARTBEAT_RESPONSE -> {
                 r.begin("HeartbeatResponse");
