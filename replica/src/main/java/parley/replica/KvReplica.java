@@ -422,6 +422,12 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
      * until the history is back to half that bound.
      */
     private void proposeCompactionIfDue() {
+        long target = compactionDue();
+        if (target > 0) proposeOwn(new KvCommand.Compact(target));
+    }
+
+    /** The revision history should be compacted to now, or 0 when no compaction is due. */
+    private long compactionDue() {
         long retentionRevisions = settings.historyRetentionRevisions();
         long retentionBytes = settings.historyRetentionBytes();
         long target = 0;
@@ -437,8 +443,8 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
         } else if (retentionBytes > 0 && historyBytes > retentionBytes) {
             target = Math.max(target, kv.store().revisionAfterOldest(historyBytes - retentionBytes / 2));
         }
-        if (target <= kv.compactRevision() || target > kv.revision()) return;
-        proposeOwn(new KvCommand.Compact(target));
+        if (target <= kv.compactRevision() || target > kv.revision()) return 0;
+        return target;
     }
 
     /** Pushes what the store's watch hub has ready: history being replayed (bounded), then live changes. */
@@ -495,10 +501,13 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
         }
     }
 
-    /** A group with leases keeps its leader awake: their expiry is timed by the leader's clock. */
+    /**
+     * A group with leases keeps its leader awake (their expiry is timed by the leader's clock), and so
+     * does one whose history is due for compaction (the leader's lease-check timer proposes it).
+     */
     @Override
     public boolean mayQuiesce() {
-        return kv.leases().ids().isEmpty();
+        return kv.leases().ids().isEmpty() && compactionDue() == 0;
     }
 
     /** Wakes a quiesced group (see {@link RaftNode#wake}). */

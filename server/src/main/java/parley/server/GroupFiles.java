@@ -32,6 +32,8 @@ import parley.wal.WalFailedException;
 final class GroupFiles implements NodeReplicas.GroupStorage, ReplicaHost.TombstoneLog, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GroupFiles.class.getName());
     private static final String TOMBSTONES_FILE = "tombstones";
+    /** How far ahead a keyspace group's log zero-fills (the default group's uses the log's default, 4 MiB). */
+    private static final long KEYSPACE_ZERO_FILL_BYTES = 256 << 10;
 
     private final Path dataDir;
     private final WalConfig walConfig;
@@ -66,7 +68,11 @@ final class GroupFiles implements NodeReplicas.GroupStorage, ReplicaHost.Tombsto
     }
 
     private FileRaftStorage openChecked(long groupId) throws IOException {
-        FileRaftStorage storage = FileRaftStorage.open(directory(groupId), walConfig, loop, syncId -> onSynced.accept(groupId, syncId));
+        // Every group has a log of its own today: zero-fill keyspaces' segments less far ahead, so that a
+        // thousand mostly idle groups do not claim gigabytes of zeros.
+        WalConfig config = groupId == KvReplica.DEFAULT_GROUP_ID ? walConfig
+                : walConfig.withZeroFillBytes(Math.min(walConfig.zeroFillBytes(), KEYSPACE_ZERO_FILL_BYTES));
+        FileRaftStorage storage = FileRaftStorage.open(directory(groupId), config, loop, syncId -> onSynced.accept(groupId, syncId));
         open.put(groupId, storage);
         return storage;
     }

@@ -15,7 +15,8 @@ import java.io.UncheckedIOException;
  * can call it with {@code grpcurl -format json}-style tools):
  * <ul>
  *   <li>Create {@code {"name": N, "prefix": P, "mode": "linearizable"}} (or {@code "prefixHex"} for a
- *       binary prefix) answers the keyspace;</li>
+ *       binary prefix) answers the keyspace once its group has a leader on the answering node (add
+ *       {@code "waitForLeader": false} to answer as soon as the registry holds it);</li>
  *   <li>List {@code {}} answers {@code {"keyspaces": [...]}}, the default keyspace first;</li>
  *   <li>Describe {@code {"name": N}} and Drop {@code {"name": N}} answer the keyspace.</li>
  * </ul>

@@ -102,10 +102,11 @@ final class KeyspaceAdminService implements AutoCloseable {
         String modeLabel = request.path("mode").asText("linearizable");
         Keyspace.Mode mode = Keyspace.Mode.parse(modeLabel);
         if (mode == null) throw invalid("unknown mode \"" + modeLabel + "\"; modes are linearizable, byzantine and eventual");
-        return create(name, prefix, mode, 1);
+        return create(name, prefix, mode, request.path("waitForLeader").asBoolean(true), 1);
     }
 
-    private CompletableFuture<JsonNode> create(String name, Bytes prefix, Keyspace.Mode mode, int attempt) {
+    /** @param waitForLeader answer once the group has a leader here (a script creating many keyspaces may skip that) */
+    private CompletableFuture<JsonNode> create(String name, Bytes prefix, Keyspace.Mode mode, boolean waitForLeader, int attempt) {
         return readRegistry().thenCompose(registry -> {
             String problem = registry.createProblem(name, prefix, mode);
             if (problem != null) throw refusal(registry, name, problem);
@@ -113,9 +114,11 @@ final class KeyspaceAdminService implements AutoCloseable {
             SortedSet<Long> replicas = new TreeSet<>(metadata.config().voters());
             return backend.writeGroup(KeyspaceRegistry.METADATA_GROUP_ID, registry.createCommand(name, prefix, mode, replicas))
                     .thenCompose(result -> {
-                        if (committed(result)) return ready(name, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GROUP_READY_WAIT_MS));
+                        if (committed(result)) {
+                            return ready(name, System.nanoTime() + (waitForLeader ? TimeUnit.MILLISECONDS.toNanos(GROUP_READY_WAIT_MS) : 0));
+                        }
                         if (attempt >= ATTEMPTS_MAX) throw conflict(attempt);
-                        return create(name, prefix, mode, attempt + 1);
+                        return create(name, prefix, mode, waitForLeader, attempt + 1);
                     });
         });
     }

@@ -54,7 +54,7 @@ public final class RaftKvNode implements AutoCloseable {
     private volatile KeyspaceRegistry registry;
 
     /** One group's published beliefs: its Raft status, store revision and stored bytes. */
-    public record GroupView(long groupId, RaftStatus status, long revision, long storedBytes) {}
+    public record GroupView(long groupId, RaftStatus status, long revision, long storedBytes, boolean quiesced) {}
 
     /** A group's writes waiting for a proposal task, and whether one is scheduled. */
     private static final class ProposalQueue {
@@ -409,7 +409,7 @@ public final class RaftKvNode implements AutoCloseable {
         Map<Long, GroupView> next = new java.util.TreeMap<>();
         for (Map.Entry<Long, KvReplica> e : replicas.replicas().entrySet()) {
             KvReplica replica = e.getValue();
-            next.put(e.getKey(), new GroupView(e.getKey(), replica.status(), replica.revision(), replica.storedBytes()));
+            next.put(e.getKey(), new GroupView(e.getKey(), replica.status(), replica.revision(), replica.storedBytes(), replica.isQuiesced()));
         }
         views = java.util.Collections.unmodifiableMap(next);
         registry = replicas.registry();

@@ -49,12 +49,14 @@ import java.util.TreeMap;
  * @param quotaBackendBytes    key and value bytes the store may hold, live and history together, before
  *                             writes fail with etcd's "database space exceeded" (the store lives in
  *                             memory: the default is an eighth of the JVM's heap, at most etcd's 2 GiB)
+ * @param quiesce              idle Raft groups stop heartbeating ({@code quiesce = on}, the default); off
+ *                             keeps every group heartbeating, as before there were many groups
  */
 public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPort clientListen, HostPort peerListen,
                            HostPort httpListen, Map<Long, Member> members, long electionTimeoutMsMin,
                            long electionTimeoutMsMax, long heartbeatIntervalMs, int maxRequestBytes,
                            TlsFiles clientTls, TlsFiles peerTls, boolean faultInjection,
-                           long historyRetentionRevisions, long quotaBackendBytes) {
+                           long historyRetentionRevisions, long quotaBackendBytes, boolean quiesce) {
 
     /**
      * PEM files for TLS: this node's certificate chain and private key (PKCS#8), and the CA that
@@ -98,7 +100,7 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
             "peer-listen", "http-listen", "election-timeout-ms-min", "election-timeout-ms-max", "heartbeat-interval-ms",
             "max-request-bytes", "client-tls-cert-file", "client-tls-key-file", "client-tls-ca-file",
             "peer-tls-cert-file", "peer-tls-key-file", "peer-tls-ca-file", "fault-injection",
-            "history-retention-revisions", "quota-backend-bytes");
+            "history-retention-revisions", "quota-backend-bytes", "quiesce");
 
     /** etcd's default backend quota; Parley's default is also bounded by the heap (see {@link #quotaBackendBytes}). */
     static final long QUOTA_BACKEND_BYTES_ETCD_DEFAULT = 2L << 30;
@@ -168,7 +170,8 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
                 members, electionMin, electionMax, heartbeat, (int) maxRequest,
                 r.tls("client-tls", false), r.tls("peer-tls", true), r.onOff("fault-injection"),
                 r.nonNegativeLong("history-retention-revisions", HISTORY_RETENTION_REVISIONS_DEFAULT),
-                r.positiveLong("quota-backend-bytes", quotaBackendBytesDefault()));
+                r.positiveLong("quota-backend-bytes", quotaBackendBytesDefault()),
+                r.onOff("quiesce", true));
     }
 
     /** Typed access to the raw values, with errors that point at the line. */
@@ -220,8 +223,13 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
 
         /** {@code on} or {@code off}; absent is off. */
         boolean onOff(String key) throws ConfigException {
+            return onOff(key, false);
+        }
+
+        boolean onOff(String key, boolean fallback) throws ConfigException {
             String value = values.get(key);
-            if (value == null || value.equals("off")) return false;
+            if (value == null) return fallback;
+            if (value.equals("off")) return false;
             if (value.equals("on")) return true;
             throw error(key, "expected 'on' or 'off', got '" + value + "'");
         }

@@ -109,7 +109,8 @@ public final class ServerNode implements AutoCloseable {
                     }
                 }, peerTls(config.peerTls()), loop.ioGroup());
         ReplicaSettings settings = ReplicaSettings.standard(config.electionTimeoutMsMin(), config.electionTimeoutMsMax(),
-                config.heartbeatIntervalMs(), config.quotaBackendBytes(), config.historyRetentionRevisions());
+                config.heartbeatIntervalMs(), config.quotaBackendBytes(), config.historyRetentionRevisions())
+                .withRaft(raft -> raft.quiesce(config.quiesce()));
         ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
         RaftKvNode node = new RaftKvNode(config.nodeId(), settings, storage, storage, loop,
                 (to, group, message) -> transport.send(to, new PeerMessage.Raft(group, message)),
@@ -173,6 +174,7 @@ public final class ServerNode implements AutoCloseable {
             group.put("appliedIndex", view.status().appliedIndex());
             group.put("revision", view.revision());
             group.put("storedBytes", view.storedBytes());
+            group.put("quiesced", view.quiesced());
         }
         return out;
     }

@@ -81,15 +81,15 @@ class PeerTransportTest {
         TestNode b = node(2);
         b.transport.addPeer(1, address(reserved));
         TestNode a = unstartedNode(1, cfg -> cfg.peer(2, b.address()).frameBytesMax(1024));
-        List<RaftMessage> heartbeats = SampleMessages.numberedHeartbeats(1000); // 25 bytes each
+        List<RaftMessage> heartbeats = SampleMessages.numberedHeartbeats(1000); // 26 bytes each
         heartbeats.forEach(m -> a.send(2, m));
         a.transport.start();
         Structural.assertSame(heartbeats, TestNode.from(1, b.take(1000)));
         await("a counted its frames", () -> a.transport.counters().messagesSent() == 1000);
-        int perFrame = (1024 - FrameCodec.BATCH_HEADER_BYTES) / 25; // 40
+        int perFrame = (1024 - FrameCodec.BATCH_HEADER_BYTES) / 26; // 39
         long frames = (1000 + perFrame - 1) / perFrame;
         assertEquals(frames, a.transport.counters().framesSent());
-        assertEquals(1000 * 25 + frames * (FrameCodec.LENGTH_FIELD_BYTES + FrameCodec.BATCH_HEADER_BYTES),
+        assertEquals(1000 * 26 + frames * (FrameCodec.LENGTH_FIELD_BYTES + FrameCodec.BATCH_HEADER_BYTES),
                 a.transport.counters().bytesSent());
     }
 
