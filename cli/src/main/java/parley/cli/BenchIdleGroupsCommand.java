@@ -156,7 +156,7 @@ final class BenchIdleGroupsCommand implements Callable<Integer> {
     }
 
     private static void createKeyspace(ManagedChannel channel, int k, long deadlineNs) throws Exception {
-        JsonNode request = JSON.createObjectNode().put("name", "idle-" + k).put("prefix", "idle/" + k + "/").put("waitForLeader", false);
+        JsonNode request = JSON.createObjectNode().put("name", "idle-" + k).put("prefix", "idle/" + k + "/").put("wait", false);
         while (true) {
             try {
                 ClientCalls.blockingUnaryCall(channel, KeyspaceAdminApi.CREATE, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), request);

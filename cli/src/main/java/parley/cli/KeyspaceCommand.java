@@ -58,9 +58,10 @@ final class KeyspaceCommand implements Runnable {
                 : printable(keyspace.path("prefix").asText()) ? "\"" + keyspace.path("prefix").asText() + "\""
                 : "0x" + keyspace.path("prefixHex").asText();
         long leader = keyspace.path("leader").asLong(0);
-        return String.format("%-20s %-28s %-13s group %-5d replicas %-10s leader %s", keyspace.path("name").asText(), prefix,
+        String state = keyspace.path("state").asText("active");
+        return String.format("%-20s %-28s %-13s group %-5d replicas %-10s leader %-5s%s", keyspace.path("name").asText(), prefix,
                 keyspace.path("mode").asText(), keyspace.path("group").asLong(), join(keyspace.path("replicas")),
-                leader == 0 ? "none" : Long.toString(leader));
+                leader == 0 ? "none" : Long.toString(leader), state.equals("active") ? "" : " " + state).stripTrailing();
     }
 
     private static boolean printable(String s) {

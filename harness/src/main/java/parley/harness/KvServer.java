@@ -178,6 +178,11 @@ public final class KvServer implements SimProcess<ClusterMessage> {
         return replicas.defaultReplica();
     }
 
+    /** The keyspace registry as this server applied it, for end-of-run checks. */
+    public parley.keyspace.KeyspaceRegistry registry() {
+        return replicas.registry();
+    }
+
     /** Every replica this server runs, by group, for end-of-run checks. */
     public java.util.Map<Long, KvReplica> replicas() {
         return replicas.replicas();
@@ -318,20 +323,25 @@ public final class KvServer implements SimProcess<ClusterMessage> {
                 reply(client, requestId, new Reply.Error(refused.message()));
                 yield null;
             }
+            case parley.keyspace.Route.Unavailable unavailable -> {
+                reply(client, requestId, new Reply.Busy(unavailable.message()));
+                yield null;
+            }
         };
     }
 
     private void onRequest(long client, ClusterMessage.Request request) {
         long requestId = request.requestId();
         KvCommand command = toCommand(request.op());
+        long routedAt = replicas.registry().revision();
         KvReplica replica = route(command, client, requestId);
         if (replica == null) return;
         if (request.op() instanceof ClientOp.Read) {
-            replica.read(command, false, new ClientReply(client, requestId, KvServer::readReply));
+            replica.read(command, false, routedAt, new ClientReply(client, requestId, KvServer::readReply));
             return;
         }
         replica.write(KvReplica.Write.session(request.clientId(), request.sequence(), command,
-                new ClientReply(client, requestId, KvServer::writeReply)));
+                new ClientReply(client, requestId, KvServer::writeReply)).routedAt(routedAt));
     }
 
     private void onLeaseRequest(long holder, ClusterMessage.LeaseRequest request) {
@@ -384,6 +394,11 @@ public final class KvServer implements SimProcess<ClusterMessage> {
 
         @Override
         public void ok(KvResult value) {
+            if (value instanceof KvResult.Failure failure && failure.error() == parley.kv.KvError.REGISTRY_CHANGED) {
+                // Fenced: routed by a registry older than the group's fence; nothing was done, try again.
+                reply(client, requestId, new Reply.Busy(failure.detail()));
+                return;
+            }
             reply(client, requestId, translate.apply(value));
         }
 

@@ -196,13 +196,19 @@ public final class RaftKvSimulation {
     /**
      * Why the liveness phase is not over yet, or null: every group (the default, the metadata group,
      * each keyspace's) whose voters are mostly up must have a leader among its up replicas. A
-     * quiesced group whose leader died must wake and elect another: idle groups are not excused.
+     * quiesced group whose leader died must wake and elect another: idle groups are not excused. And
+     * no keyspace may stay half created or half dropped.
      */
     private static String leaderlessGroup(Simulation<ClusterMessage> world, List<Long> serverIds) {
         Map<Long, Map<Long, parley.replica.KvReplica>> byGroup = new TreeMap<>();
         for (long id : serverIds) {
             if (world.state(id) != NodeState.UP) continue;
             ((KvServer) world.process(id)).replicas().forEach((group, replica) -> byGroup.computeIfAbsent(group, g -> new TreeMap<>()).put(id, replica));
+        }
+        for (long id : serverIds) {
+            if (world.state(id) != NodeState.UP) continue;
+            java.util.List<parley.keyspace.Keyspace> changing = ((KvServer) world.process(id)).registry().changing();
+            if (!changing.isEmpty()) return "n" + id + " still sees keyspaces mid-change: " + changing;
         }
         for (Map.Entry<Long, Map<Long, parley.replica.KvReplica>> group : byGroup.entrySet()) {
             Map<Long, parley.replica.KvReplica> up = group.getValue();

@@ -199,15 +199,20 @@ public final class ReplicaHost<P> {
         return true;
     }
 
-    /** Node timer {@code nodeTimerId} fired: handed to the replica that armed it, if it still exists. */
-    public void onTimer(int nodeTimerId) {
+    /**
+     * Node timer {@code nodeTimerId} fired: handed to the replica that armed it, if it still exists.
+     *
+     * @return the group whose replica got it, or -1 when none did (destroyed or cancelled meanwhile)
+     */
+    public long onTimer(int nodeTimerId) {
         int slot = nodeTimerId / LOCAL_TIMER_IDS;
         int localId = nodeTimerId % LOCAL_TIMER_IDS;
         Hosted<P> hosted = bySlot.get(slot);
-        if (hosted == null || !hosted.armed.get(localId) || hosted.replica == null) return; // destroyed or cancelled meanwhile
+        if (hosted == null || !hosted.armed.get(localId) || hosted.replica == null) return -1; // destroyed or cancelled meanwhile
         hosted.armed.clear(localId);
         timersFired++;
         hosted.replica.onTimer(localId);
+        return hosted.groupId;
     }
 
     private static int nodeTimerId(int slot, int localId) {

@@ -17,8 +17,10 @@ import parley.kv.KeyRange;
  * @param mode     how it replicates; never changes
  * @param groupId  the replica group that holds it
  * @param replicas the nodes that host its replicas (the voters it was founded with)
+ * @param state    where it is in its life: being created, serving, or being dropped
+ * @param stateRevision the metadata revision at which it entered {@code state} (its record's modification revision)
  */
-public record Keyspace(String name, Bytes prefix, Mode mode, long groupId, SortedSet<Long> replicas) {
+public record Keyspace(String name, Bytes prefix, Mode mode, long groupId, SortedSet<Long> replicas, State state, long stateRevision) {
     /** The keyspace of every key outside all prefixes. */
     public static final String DEFAULT_NAME = "default";
     public static final int NAME_CHARS_MAX = 63;
@@ -46,8 +48,43 @@ public record Keyspace(String name, Bytes prefix, Mode mode, long groupId, Sorte
         }
     }
 
+    /**
+     * A keyspace's life. Its prefix changes hands only through fences, so that no node routing by an
+     * older registry can write where a newer one says the keys are not:
+     * <ul>
+     *   <li>CREATING: requests for its keys are refused (retry) while the default group is fenced at
+     *       this revision, so the default keyspace takes no more of them from lagging nodes;</li>
+     *   <li>ACTIVE: its group serves its keys;</li>
+     *   <li>DROPPING: requests are refused (retry) while its own group is fenced, so it takes no more
+     *       writes; then it is removed and its group destroyed on every node.</li>
+     * </ul>
+     */
+    public enum State {
+        CREATING, ACTIVE, DROPPING;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The state named {@code label}, or null. */
+        public static State parse(String label) {
+            for (State state : values()) if (state.label().equals(label)) return state;
+            return null;
+        }
+    }
+
     public Keyspace {
         replicas = new TreeSet<>(replicas);
+    }
+
+    /** An active keyspace (state revision unknown). */
+    public Keyspace(String name, Bytes prefix, Mode mode, long groupId, SortedSet<Long> replicas) {
+        this(name, prefix, mode, groupId, replicas, State.ACTIVE, 0);
+    }
+
+    /** This keyspace in {@code next} state (written at a revision not known yet). */
+    public Keyspace inState(State next) {
+        return new Keyspace(name, prefix, mode, groupId, replicas, next, 0);
     }
 
     /** The default keyspace as the registry sees it: every key outside all prefixes, in the default group. */
@@ -95,6 +132,7 @@ public record Keyspace(String name, Bytes prefix, Mode mode, long groupId, Sorte
 
     @Override
     public String toString() {
-        return name + " (prefix " + describe(prefix) + ", " + mode.label() + ", group " + groupId + ")";
+        return name + " (prefix " + describe(prefix) + ", " + mode.label() + ", group " + groupId
+                + (state == State.ACTIVE ? "" : ", " + state.label()) + ")";
     }
 }

@@ -90,7 +90,7 @@ public final class KeyspaceRegistry {
         for (KeyValue entry : entries) {
             String key = entry.key().toUtf8();
             if (key.startsWith(KEYSPACE_KEY_PREFIX)) {
-                keyspaces.add(decodeKeyspace(key.substring(KEYSPACE_KEY_PREFIX.length()), entry.value().toUtf8()));
+                keyspaces.add(decodeKeyspace(key.substring(KEYSPACE_KEY_PREFIX.length()), entry.value().toUtf8(), entry.modRevision()));
             } else if (key.startsWith(DROPPED_KEY_PREFIX)) {
                 dropped.add(Long.parseLong(key.substring(DROPPED_KEY_PREFIX.length())));
             } else if (entry.key().equals(NEXT_GROUP_KEY)) {
@@ -196,7 +196,7 @@ public final class KeyspaceRegistry {
      */
     public KvCommand.Txn createCommand(String name, Bytes prefix, Keyspace.Mode mode, SortedSet<Long> replicas) {
         Check.that(createProblem(name, prefix, mode) == null, "createCommand: %s", createProblem(name, prefix, mode));
-        Keyspace created = new Keyspace(name, prefix, mode, nextGroupId, replicas);
+        Keyspace created = new Keyspace(name, prefix, mode, nextGroupId, replicas, Keyspace.State.CREATING, 0);
         return guarded(List.of(
                 put(Bytes.utf8(KEYSPACE_KEY_PREFIX + name), encodeKeyspace(created)),
                 put(NEXT_GROUP_KEY, Long.toString(nextGroupId + 1))));
@@ -205,18 +205,54 @@ public final class KeyspaceRegistry {
     /** Why keyspace {@code name} cannot be dropped, or null. */
     public String dropProblem(String name) {
         if (Keyspace.DEFAULT_NAME.equals(name)) return "the default keyspace cannot be dropped";
-        if (!byName.containsKey(name)) return "no keyspace named " + name;
+        Keyspace keyspace = byName.get(name);
+        if (keyspace == null) return "no keyspace named " + name;
+        if (keyspace.state() == Keyspace.State.CREATING) return "keyspace " + name + " is still being created; try again in a moment";
+        if (keyspace.state() == Keyspace.State.DROPPING) return "keyspace " + name + " is being dropped already";
         return null;
     }
 
-    /** The metadata command that drops keyspace {@code name}; its group's replicas are destroyed everywhere. */
+    /**
+     * The metadata command that starts dropping keyspace {@code name}: it enters DROPPING, its group is
+     * fenced, then {@link #finishDropCommand} removes it and its group's replicas are destroyed everywhere.
+     */
     public KvCommand.Txn dropCommand(String name) {
         Check.that(dropProblem(name) == null, "dropCommand: %s", dropProblem(name));
-        Keyspace dropped = byName.get(name);
+        Keyspace dropping = byName.get(name).inState(Keyspace.State.DROPPING);
         return guarded(List.of(
-                new KvCommand.DeleteRange(KeyRange.single(Bytes.utf8(KEYSPACE_KEY_PREFIX + name)), false),
-                put(Bytes.utf8(DROPPED_KEY_PREFIX + dropped.groupId()), name),
+                put(Bytes.utf8(KEYSPACE_KEY_PREFIX + name), encodeKeyspace(dropping)),
                 put(NEXT_GROUP_KEY, Long.toString(nextGroupId)))); // rewritten to move the guard
+    }
+
+    /** Keyspaces in the middle of a change (being created or dropped), which the group leaders drive on. */
+    public List<Keyspace> changing() {
+        List<Keyspace> out = new ArrayList<>();
+        for (Keyspace keyspace : byPrefix.values()) if (keyspace.state() != Keyspace.State.ACTIVE) out.add(keyspace);
+        return out;
+    }
+
+    /**
+     * The metadata command that makes CREATING keyspace {@code keyspace} ACTIVE, once the default group
+     * is fenced at its state revision; it applies only if the record did not change meanwhile.
+     */
+    public static KvCommand.Txn activateCommand(Keyspace keyspace) {
+        Check.that(keyspace.state() == Keyspace.State.CREATING, "activate: %s is not being created", keyspace);
+        Bytes key = Bytes.utf8(KEYSPACE_KEY_PREFIX + keyspace.name());
+        return new KvCommand.Txn(List.of(recordGuard(key, keyspace)),
+                List.of(put(key, encodeKeyspace(keyspace.inState(Keyspace.State.ACTIVE)))), List.of());
+    }
+
+    /** The metadata command that removes DROPPING keyspace {@code keyspace} once its group is fenced; its group is then destroyed everywhere. */
+    public static KvCommand.Txn finishDropCommand(Keyspace keyspace) {
+        Check.that(keyspace.state() == Keyspace.State.DROPPING, "finishDrop: %s is not being dropped", keyspace);
+        Bytes key = Bytes.utf8(KEYSPACE_KEY_PREFIX + keyspace.name());
+        return new KvCommand.Txn(List.of(recordGuard(key, keyspace)), List.of(
+                new KvCommand.DeleteRange(KeyRange.single(key), false),
+                put(Bytes.utf8(DROPPED_KEY_PREFIX + keyspace.groupId()), keyspace.name())), List.of());
+    }
+
+    private static Compare recordGuard(Bytes key, Keyspace keyspace) {
+        return new Compare(Compare.Target.MOD, Compare.Result.EQUAL, KeyRange.single(key), keyspace.stateRevision(), Bytes.EMPTY);
     }
 
     private KvCommand.Txn guarded(List<KvCommand.Op> writes) {
@@ -232,10 +268,10 @@ public final class KeyspaceRegistry {
         StringBuilder replicas = new StringBuilder();
         for (long id : keyspace.replicas()) replicas.append(replicas.isEmpty() ? "" : ",").append(id);
         return "group=" + keyspace.groupId() + "\nprefix=" + hex(keyspace.prefix()) + "\nmode=" + keyspace.mode().label()
-                + "\nreplicas=" + replicas + "\n";
+                + "\nreplicas=" + replicas + "\nstate=" + keyspace.state().label() + "\n";
     }
 
-    static Keyspace decodeKeyspace(String name, String record) {
+    static Keyspace decodeKeyspace(String name, String record, long modRevision) {
         Map<String, String> fields = new HashMap<>();
         for (String line : record.split("\n")) {
             int eq = line.indexOf('=');
@@ -246,7 +282,9 @@ public final class KeyspaceRegistry {
                 "registry: unreadable record for keyspace %s: %s", name, record);
         SortedSet<Long> replicas = new TreeSet<>();
         for (String id : fields.get("replicas").split(",")) if (!id.isEmpty()) replicas.add(Long.parseLong(id));
-        return new Keyspace(name, unhex(fields.get("prefix")), mode, Long.parseLong(fields.get("group")), replicas);
+        Keyspace.State state = Keyspace.State.parse(fields.getOrDefault("state", "active"));
+        Check.that(state != null, "registry: unknown state in the record of keyspace %s: %s", name, record);
+        return new Keyspace(name, unhex(fields.get("prefix")), mode, Long.parseLong(fields.get("group")), replicas, state, modRevision);
     }
 
     private static String hex(Bytes bytes) {

@@ -59,6 +59,10 @@ public final class KeyspaceRouter {
             return new Route.Refused("keyspace " + keyspace.name() + " is " + keyspace.mode().label()
                     + "; the etcd API serves linearizable keyspaces only");
         }
+        if (keyspace.state() != Keyspace.State.ACTIVE) {
+            return new Route.Unavailable("keyspace " + keyspace.name() + " is being " + (keyspace.state() == Keyspace.State.CREATING ? "created" : "dropped")
+                    + "; retry in a moment");
+        }
         if (attachesLease && !keyspace.isDefault()) {
             return new Route.Refused("leases live in the default keyspace; a key of keyspace " + keyspace.name()
                     + " cannot be attached to one");

@@ -99,6 +99,11 @@ public final class NodeReplicas {
     private final Map<Long, Long> lastHeardNs = new TreeMap<>();
     private final Map<Long, Long> peerBootIds = new TreeMap<>();
     private final Set<Long> suspected = new TreeSet<>();
+    /** Groups whose replicas an event touched since the runtime last asked (see {@link #drainTouched}). */
+    private final Set<Long> touched = new java.util.HashSet<>();
+    private boolean allTouched = true;
+    /** The default group's members when {@link #followDefaultMembership} last looked at every group. */
+    private Set<Long> defaultMembersSeen = Set.of();
     private final GroupStorage storage;
     private final EnvWrapper envWrapper;
     private final Settings settings;
@@ -112,6 +117,8 @@ public final class NodeReplicas {
     private boolean started;
     /** Keyspace groups this node should host but whose storage failed to open, with their founders. */
     private final Map<Long, ClusterConfig> openPending = new TreeMap<>();
+    /** Steps of keyspace changes this node proposed, with when: each is proposed again only after an election timeout. */
+    private final Map<String, Long> changeProposedNs = new TreeMap<>();
     private long openRetryAtNs;
     /** How long a node waits before trying again to open a group whose storage failed (a full disk rarely empties at once). */
     static final long OPEN_RETRY_NS = 1_000_000_000L;
@@ -178,7 +185,10 @@ public final class NodeReplicas {
             long heard = lastHeardNs.computeIfAbsent(peer, p -> node.nowNs());
             if (heard < silentSinceNs && suspected.add(peer)) {
                 for (KvReplica replica : List.copyOf(replicas.values())) {
-                    if (replica.isQuiesced() && !replica.isLeader() && replica.status().leaderId() == peer) replica.wake();
+                    if (replica.isQuiesced() && !replica.isLeader() && replica.status().leaderId() == peer) {
+                        replica.wake();
+                        allTouched = true;
+                    }
                 }
             }
         }
@@ -195,7 +205,10 @@ public final class NodeReplicas {
         }
         if (!back) return;
         for (KvReplica replica : List.copyOf(replicas.values())) {
-            if (replica.isQuiesced() && replica.isLeader() && replica.status().config().members().contains(peer)) replica.wake();
+            if (replica.isQuiesced() && replica.isLeader() && replica.status().config().members().contains(peer)) {
+                replica.wake();
+                allTouched = true;
+            }
         }
     }
 
@@ -210,7 +223,7 @@ public final class NodeReplicas {
     /** A message for group {@code groupId} from node {@code from}. */
     public void onMessage(long from, long groupId, RaftMessage message) {
         heard(from, 0);
-        host.onMessage(from, groupId, message);
+        if (host.onMessage(from, groupId, message)) touched.add(groupId);
         afterEvent();
     }
 
@@ -220,7 +233,8 @@ public final class NodeReplicas {
             Check.that(nodeTimerId == LIVENESS_TIMER_ID, "unknown node timer %d", nodeTimerId);
             onLivenessTimer();
         } else {
-            host.onTimer(nodeTimerId);
+            long groupId = host.onTimer(nodeTimerId);
+            if (groupId >= 0) touched.add(groupId);
         }
         afterEvent();
     }
@@ -228,13 +242,17 @@ public final class NodeReplicas {
     /** Group {@code groupId}'s storage completed sync {@code syncId}; a group destroyed meanwhile ignores it. */
     public void onSyncComplete(long groupId, long syncId) {
         KvReplica replica = replicas.get(groupId);
-        if (replica != null) replica.onSyncComplete(syncId);
+        if (replica != null) {
+            replica.onSyncComplete(syncId);
+            touched.add(groupId);
+        }
         afterEvent();
     }
 
     /** The node's disk failed: every group refuses writes and hands leadership away. */
     public void diskFailed(String detail) {
         diskFailure = detail;
+        allTouched = true;
         for (KvReplica replica : List.copyOf(replicas.values())) replica.diskFailed(detail);
         afterEvent();
     }
@@ -247,7 +265,61 @@ public final class NodeReplicas {
         if (metadata != null && metadata.revision() != registry.revision()) reconcile(readRegistry());
         if (!openPending.isEmpty() && node.nowNs() >= openRetryAtNs) retryOpens();
         followDefaultMembership();
+        driveChanges();
     }
+
+    /**
+     * Moves keyspaces that are being created or dropped along, each step taken by the leader of the
+     * group it concerns, as a pure function of replicated state (so a crash anywhere only delays it):
+     * <ul>
+     *   <li>CREATING at revision R: the default group's leader fences the default group at R (it then
+     *       refuses whatever a node routed by an older registry, which may not know the keyspace);
+     *       once this node's default replica has applied that fence, the metadata leader makes the
+     *       keyspace ACTIVE;</li>
+     *   <li>DROPPING at R: the keyspace group's leader fences it at R; once applied here, the metadata
+     *       leader removes the keyspace, and every node destroys its group.</li>
+     * </ul>
+     * A step is proposed again if it has not taken effect within an election timeout (lost with a
+     * leader); a step proposed twice is harmless (fences only rise; the registry writes are guarded).
+     */
+    private void driveChanges() {
+        if (metadata == null) return;
+        List<Keyspace> changing = registry.changing();
+        if (changing.isEmpty()) {
+            changeProposedNs.clear();
+            return;
+        }
+        for (Keyspace keyspace : changing) {
+            long revision = keyspace.stateRevision();
+            KvReplica fenced = keyspace.state() == Keyspace.State.CREATING ? defaultReplica : replicas.get(keyspace.groupId());
+            if (fenced == null) continue; // not hosted here: the nodes that host it drive it
+            if (fenced.isLeader() && fenced.fenceRevision() < revision) {
+                proposeOnce("fence " + keyspace.groupId() + "@" + revision, () -> fenced.proposeFence(revision));
+                touched.add(keyspace.state() == Keyspace.State.CREATING ? KvReplica.DEFAULT_GROUP_ID : keyspace.groupId());
+            }
+            if (metadata.isLeader() && fenced.fenceRevision() >= revision) {
+                KvCommand.Txn next = keyspace.state() == Keyspace.State.CREATING ? KeyspaceRegistry.activateCommand(keyspace)
+                        : KeyspaceRegistry.finishDropCommand(keyspace);
+                proposeOnce(keyspace.state().label() + " " + keyspace.name() + "@" + revision,
+                        () -> metadata.write(KvReplica.Write.own(next, parley.kv.KvCodec.encodeCommand(next), IGNORED)));
+                touched.add(KeyspaceRegistry.METADATA_GROUP_ID);
+            }
+        }
+    }
+
+    private void proposeOnce(String step, Runnable propose) {
+        Long proposedNs = changeProposedNs.get(step);
+        if (proposedNs != null && node.nowNs() - proposedNs < settings.replica().raft().electionTimeoutNsMax()) return;
+        changeProposedNs.put(step, node.nowNs());
+        propose.run();
+    }
+
+    /** The change driver's registry writes answer nobody: their effect is read back from the registry. */
+    private static final parley.replica.Reply<KvResult> IGNORED = new parley.replica.Reply<>() {
+        @Override public void ok(KvResult value) { }
+
+        @Override public void failed(ReplicaError error) { }
+    };
 
     private void retryOpens() {
         for (Map.Entry<Long, ClusterConfig> pending : List.copyOf(openPending.entrySet())) {
@@ -270,7 +342,10 @@ public final class NodeReplicas {
         if (replicas.size() < 2) return;
         Set<Long> members = defaultReplica.status().config().members();
         if (defaultReplica.status().config().isJoint()) return;
-        for (KvReplica replica : replicas.values()) {
+        // Every group when the default's members changed (or groups came and went); else only those an event touched.
+        boolean everyGroup = allTouched || !members.equals(defaultMembersSeen);
+        defaultMembersSeen = members;
+        for (KvReplica replica : everyGroup ? List.copyOf(replicas.values()) : touchedReplicas()) {
             if (replica == defaultReplica || !replica.isLeader()) continue;
             ClusterConfig config = replica.status().config();
             if (config.isJoint() || members.containsAll(config.members())) continue;
@@ -302,6 +377,7 @@ public final class NodeReplicas {
 
     private void reconcile(KeyspaceRegistry next) {
         registry = next;
+        allTouched = true;
         for (long dropped : next.droppedGroups()) {
             if (host.hosts(dropped)) {
                 replicas.remove(dropped);
@@ -345,6 +421,38 @@ public final class NodeReplicas {
         if (diskFailure != null) replica.diskFailed(diskFailure);
         listener.onGroupStarted(groupId, replica);
         return replica;
+    }
+
+    private List<KvReplica> touchedReplicas() {
+        List<KvReplica> out = new ArrayList<>(touched.size());
+        for (long groupId : touched) {
+            KvReplica replica = replicas.get(groupId);
+            if (replica != null) out.add(replica);
+        }
+        return out;
+    }
+
+    /** Which groups' replicas changed since the last call: {@code all}, or those in {@code groups}. */
+    public record Touched(boolean all, Set<Long> groups) {}
+
+    /**
+     * Marks group {@code groupId} touched: the runtime called its replica directly (a client request).
+     * Call {@link #afterEvent} after.
+     */
+    public void touch(long groupId) {
+        touched.add(groupId);
+    }
+
+    /**
+     * The groups whose replicas events touched since the last call, so a runtime that publishes what
+     * replicas believe (for other threads) redoes only those: with a thousand idle groups, an event
+     * costs what its own group costs.
+     */
+    public Touched drainTouched() {
+        Touched result = new Touched(allTouched, allTouched ? Set.of() : Set.copyOf(touched));
+        touched.clear();
+        allTouched = false;
+        return result;
     }
 
     // ---- what the runtime asks ----

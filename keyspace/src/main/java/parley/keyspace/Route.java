@@ -10,4 +10,7 @@ public sealed interface Route {
      * it). etcd's API answers FAILED_PRECONDITION with {@code message}.
      */
     record Refused(String message) implements Route {}
+
+    /** The keyspace is being created or dropped: nothing was done, and a retry soon will be served (UNAVAILABLE). */
+    record Unavailable(String message) implements Route {}
 }

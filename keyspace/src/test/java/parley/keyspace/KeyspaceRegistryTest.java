@@ -1,6 +1,7 @@
 package parley.keyspace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,11 +47,21 @@ class KeyspaceRegistryTest {
             return KeyspaceRegistry.decode(all.revision(), all.kvs(), DEFAULT);
         }
 
+        /** Creates and activates keyspace {@code name} (the default group's fence between them is the node's to drive). */
         void create(String name, String prefix) {
             KeyspaceRegistry registry = registry();
             assertNull(registry.createProblem(name, Bytes.utf8(prefix), Keyspace.Mode.LINEARIZABLE));
             KvResult result = apply(registry.createCommand(name, Bytes.utf8(prefix), Keyspace.Mode.LINEARIZABLE, NODES));
             assertTrue(((KvResult.TxnResult) result).succeeded(), "create " + name);
+            assertEquals(Keyspace.State.CREATING, registry().byName(name).state());
+            assertTrue(((KvResult.TxnResult) apply(KeyspaceRegistry.activateCommand(registry().byName(name)))).succeeded(), "activate " + name);
+        }
+
+        /** Drops keyspace {@code name} through both steps. */
+        void drop(String name) {
+            assertTrue(((KvResult.TxnResult) apply(registry().dropCommand(name))).succeeded(), "drop " + name);
+            assertEquals(Keyspace.State.DROPPING, registry().byName(name).state());
+            assertTrue(((KvResult.TxnResult) apply(KeyspaceRegistry.finishDropCommand(registry().byName(name)))).succeeded(), "finish dropping " + name);
         }
     }
 
@@ -88,14 +99,31 @@ class KeyspaceRegistryTest {
         Metadata metadata = new Metadata();
         metadata.create("a", "a/");
         long groupA = metadata.registry().byName("a").groupId();
+        metadata.drop("a");
         KeyspaceRegistry registry = metadata.registry();
-        assertTrue(((KvResult.TxnResult) metadata.apply(registry.dropCommand("a"))).succeeded());
-        registry = metadata.registry();
         assertNull(registry.byName("a"));
         assertEquals(Set.of(groupA), registry.droppedGroups());
         metadata.create("a", "a/");
         assertTrue(metadata.registry().byName("a").groupId() > groupA, "a re-created keyspace gets a new group");
         assertEquals("the default keyspace cannot be dropped", metadata.registry().dropProblem("default"));
+    }
+
+    @Test
+    void keysOfAKeyspaceInTheMiddleOfAChangeAreRefusedForNowAndAStaleStepDoesNotApply() {
+        Metadata metadata = new Metadata();
+        KeyspaceRegistry empty = metadata.registry();
+        metadata.apply(empty.createCommand("a", Bytes.utf8("a/"), Keyspace.Mode.LINEARIZABLE, NODES));
+        Keyspace creating = metadata.registry().byName("a");
+        assertInstanceOf(Route.Unavailable.class, KeyspaceRouter.route(metadata.registry(), put("a/1")));
+        assertEquals(List.of(creating), metadata.registry().changing());
+        assertNotNull(metadata.registry().dropProblem("a"), "a keyspace being created cannot be dropped yet");
+        assertTrue(((KvResult.TxnResult) metadata.apply(KeyspaceRegistry.activateCommand(creating))).succeeded());
+        assertFalse(((KvResult.TxnResult) metadata.apply(KeyspaceRegistry.activateCommand(creating))).succeeded(),
+                "a step decided on an older record applies at most once");
+        assertInstanceOf(Route.To.class, KeyspaceRouter.route(metadata.registry(), put("a/1")));
+        metadata.apply(metadata.registry().dropCommand("a"));
+        assertInstanceOf(Route.Unavailable.class, KeyspaceRouter.route(metadata.registry(), put("a/1")));
+        assertTrue(metadata.registry().changing().get(0).stateRevision() > creating.stateRevision());
     }
 
     @Test

@@ -31,7 +31,14 @@ public enum KvError {
     /** Parley's own: the log index was at or below the last applied one, so the command was skipped. */
     STALE_INDEX(GrpcCode.INTERNAL, "log index already applied", "parley: log index already applied"),
     /** Parley's own: a write command given to {@link KvStateMachine#read}, which serves only reads. */
-    NOT_A_READ(GrpcCode.INVALID_ARGUMENT, "command is not read-only", "parley: command is not read-only");
+    NOT_A_READ(GrpcCode.INVALID_ARGUMENT, "command is not read-only", "parley: command is not read-only"),
+    /**
+     * Parley's own: the request was routed by a keyspace registry older than the one this group was
+     * fenced at (a keyspace took over some of its keys meanwhile); nothing was done, and a retry is
+     * routed afresh.
+     */
+    REGISTRY_CHANGED(GrpcCode.UNAVAILABLE, "keyspace registry changed",
+            "parley: the keyspace registry changed since this request was routed; retry");
 
     /** The gRPC status codes used above, with their numeric values. */
     public enum GrpcCode {
@@ -39,7 +46,8 @@ public enum KvError {
         NOT_FOUND(5),
         FAILED_PRECONDITION(9),
         OUT_OF_RANGE(11),
-        INTERNAL(13);
+        INTERNAL(13),
+        UNAVAILABLE(14);
 
         private final int value;
 

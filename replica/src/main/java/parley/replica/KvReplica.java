@@ -78,6 +78,7 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     private final ClusterConfig founders;
     private final ReplicaObserver observer;
     private final KvStateMachine kv = new KvStateMachine();
+    private final KvRaftStateMachine applied = new KvRaftStateMachine(kv);
     private final RaftNode raft;
     private final LeaseClock leaseClock;
     private final ConfigChanges configChanges;
@@ -97,7 +98,7 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
 
     private record ClientSequence(long clientId, long sequence) {}
 
-    private record PendingRead(KvCommand command, Reply<KvResult> reply) {}
+    private record PendingRead(KvCommand command, long routedAt, Reply<KvResult> reply) {}
 
     private record ProgressWaiter(long watchId, Reply<Long> reply) {}
 
@@ -117,6 +118,14 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
         public static Write session(long clientId, long sequence, KvCommand command, Reply<KvResult> reply) {
             Check.that(clientId != 0, "a client session id is never 0");
             return new Write(clientId, sequence, command, KvCodec.encodeCommand(command), reply);
+        }
+
+        /**
+         * This write as routed by the keyspace registry at revision {@code routedAt}: refused when it
+         * applies if the group was fenced at a later revision meanwhile (see {@link KvRaftStateMachine}).
+         */
+        public Write routedAt(long routedAt) {
+            return routedAt == 0 ? this : new Write(clientId, sequence, command, KvRaftStateMachine.routed(routedAt, encoded), reply);
         }
     }
 
@@ -146,7 +155,7 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
         this.configChanges = new ConfigChanges(observer);
         this.sessionId = env.random().nextLong(1, Long.MAX_VALUE);
         this.leaseClock = leaseClocks.create(kv.leases(), LEASE_EXPIRY_RETRY_NS);
-        this.raft = raftNodes.create(settings.raft(), env, storage, new KvRaftStateMachine(kv), this);
+        this.raft = raftNodes.create(settings.raft(), env, storage, applied, this);
     }
 
     /** Recovers from storage (bootstrapping the founders on empty storage) and starts the timers. Call once. */
@@ -310,13 +319,22 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
 
     /** A read: linearizable (ReadIndex) unless {@code serializable}, which answers from local state at once. */
     public void read(KvCommand command, boolean serializable, Reply<KvResult> reply) {
+        read(command, serializable, 0, reply);
+    }
+
+    /**
+     * A read routed by the keyspace registry at revision {@code routedAt} (0: not routed): refused
+     * like a write if this group is fenced at a later revision when it is answered.
+     */
+    public void read(KvCommand command, boolean serializable, long routedAt, Reply<KvResult> reply) {
         if (serializable) {
-            reply.ok(kv.read(command));
+            KvResult.Failure fenced = applied.refusalOrNull(routedAt);
+            reply.ok(fenced != null ? fenced : kv.read(command));
             return;
         }
         long readId = readIdNext++;
         // Registered before asking: Raft may confirm the read within the call (a lease read).
-        reads.put(readId, new PendingRead(command, reply));
+        reads.put(readId, new PendingRead(command, routedAt, reply));
         switch (raft.readIndex(readId)) {
             case ReadResult.Pending pending -> { }
             case ProposeResult.NotLeader notLeader -> {
@@ -510,6 +528,21 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
         return kv.leases().ids().isEmpty() && compactionDue() == 0;
     }
 
+    /**
+     * Fences this group at keyspace registry revision {@code revision} through its log (see
+     * {@link KvRaftStateMachine}); on the leader only. Returns whether the proposal was accepted.
+     */
+    public boolean proposeFence(long revision) {
+        boolean accepted = raft.propose(sessionId, sequenceNext++, KvRaftStateMachine.fence(revision)) instanceof ProposeResult.Accepted;
+        afterEvent();
+        return accepted;
+    }
+
+    /** The registry revision this group is fenced at, as applied here (0: never). */
+    public long fenceRevision() {
+        return applied.fenceRevision();
+    }
+
     /** Wakes a quiesced group (see {@link RaftNode#wake}). */
     public void wake() {
         raft.wake();
@@ -545,7 +578,10 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     @Override
     public void onReadReady(long readId, long readIndex) {
         PendingRead pending = reads.remove(readId);
-        if (pending != null) pending.reply().ok(kv.read(pending.command()));
+        if (pending == null) return;
+        // The fence as of the read index: a lagging node's misrouted read cannot see a keyspace's keys vanish.
+        KvResult.Failure fenced = applied.refusalOrNull(pending.routedAt());
+        pending.reply().ok(fenced != null ? fenced : kv.read(pending.command()));
     }
 
     @Override

@@ -40,22 +40,22 @@ final class Forwarder {
         deadlines.close();
     }
 
-    CompletableFuture<KvResult> write(long leader, long groupId, KvCommand command) {
-        return forward(leader, groupId, PeerMessage.Kind.WRITE, KvCodec.encodeCommand(command)).thenApply(KvCodec::decodeResult);
+    CompletableFuture<KvResult> write(long leader, long groupId, KvCommand command, long routedAt) {
+        return forward(leader, groupId, routedAt, PeerMessage.Kind.WRITE, KvCodec.encodeCommand(command)).thenApply(KvCodec::decodeResult);
     }
 
-    CompletableFuture<KvResult> read(long leader, long groupId, KvCommand command) {
-        return forward(leader, groupId, PeerMessage.Kind.READ, KvCodec.encodeCommand(command)).thenApply(KvCodec::decodeResult);
+    CompletableFuture<KvResult> read(long leader, long groupId, KvCommand command, long routedAt) {
+        return forward(leader, groupId, routedAt, PeerMessage.Kind.READ, KvCodec.encodeCommand(command)).thenApply(KvCodec::decodeResult);
     }
 
     CompletableFuture<Long> leaseTtl(long leader, long leaseId) {
-        return forward(leader, KvReplica.DEFAULT_GROUP_ID, PeerMessage.Kind.LEASE_TTL, ByteBuffer.allocate(8).putLong(leaseId).array())
+        return forward(leader, KvReplica.DEFAULT_GROUP_ID, 0, PeerMessage.Kind.LEASE_TTL, ByteBuffer.allocate(8).putLong(leaseId).array())
                 .thenApply(bytes -> ByteBuffer.wrap(bytes).getLong());
     }
 
     /** Asks the leader to remove {@code memberId}; completes with the member ids left. */
     CompletableFuture<java.util.Set<Long>> removeMember(long leader, long memberId) {
-        return forward(leader, KvReplica.DEFAULT_GROUP_ID, PeerMessage.Kind.MEMBER_REMOVE, ByteBuffer.allocate(8).putLong(memberId).array())
+        return forward(leader, KvReplica.DEFAULT_GROUP_ID, 0, PeerMessage.Kind.MEMBER_REMOVE, ByteBuffer.allocate(8).putLong(memberId).array())
                 .thenApply(Forwarder::decodeIds);
     }
 
@@ -72,20 +72,21 @@ final class Forwarder {
         return ids;
     }
 
-    private CompletableFuture<byte[]> forward(long leader, long groupId, PeerMessage.Kind kind, byte[] payload) {
+    private CompletableFuture<byte[]> forward(long leader, long groupId, long routedAt, PeerMessage.Kind kind, byte[] payload) {
         long requestId = requestIdNext.getAndIncrement();
         CompletableFuture<byte[]> future = new CompletableFuture<>();
         pending.put(requestId, future);
         future.whenComplete((result, error) -> pending.remove(requestId));
-        send.accept(leader, new PeerMessage.Forward(requestId, groupId, kind, payload));
+        send.accept(leader, new PeerMessage.Forward(requestId, groupId, routedAt, kind, payload));
         return deadlines.bound(future);
     }
 
     /** A follower forwarded a request to this node. */
     void onForward(long from, PeerMessage.Forward request) {
         CompletableFuture<byte[]> answer = switch (request.kind()) {
-            case WRITE -> node.write(request.groupId(), KvCodec.decodeCommand(request.payload())).thenApply(KvCodec::encodeResult);
-            case READ -> node.read(request.groupId(), KvCodec.decodeCommand(request.payload()), false).thenApply(KvCodec::encodeResult);
+            case WRITE -> node.write(request.groupId(), KvCodec.decodeCommand(request.payload()), request.routedAt()).thenApply(KvCodec::encodeResult);
+            case READ -> node.read(request.groupId(), KvCodec.decodeCommand(request.payload()), false, request.routedAt())
+                    .thenApply(KvCodec::encodeResult);
             case LEASE_TTL -> node.leaseRemainingTtlSeconds(ByteBuffer.wrap(request.payload()).getLong())
                     .thenApply(ttl -> ByteBuffer.allocate(8).putLong(ttl).array());
             case MEMBER_REMOVE -> node.removeMember(ByteBuffer.wrap(request.payload()).getLong())

@@ -15,13 +15,13 @@ import java.io.UncheckedIOException;
  * can call it with {@code grpcurl -format json}-style tools):
  * <ul>
  *   <li>Create {@code {"name": N, "prefix": P, "mode": "linearizable"}} (or {@code "prefixHex"} for a
- *       binary prefix) answers the keyspace once its group has a leader on the answering node (add
- *       {@code "waitForLeader": false} to answer as soon as the registry holds it);</li>
+ *       binary prefix) answers the keyspace once it is active on the answering node (add
+ *       {@code "wait": false} to answer as soon as the registry holds it, still being created);</li>
  *   <li>List {@code {}} answers {@code {"keyspaces": [...]}}, the default keyspace first;</li>
  *   <li>Describe {@code {"name": N}} and Drop {@code {"name": N}} answer the keyspace.</li>
  * </ul>
- * A keyspace is {@code {"name", "prefix", "prefixHex", "mode", "group", "replicas": [ids], "leader",
- * "revision"}}, where leader and revision are what the answering node believes of the group.
+ * A keyspace is {@code {"name", "prefix", "prefixHex", "mode", "state", "group", "replicas": [ids], "leader",
+ * "revision"}} (state: creating, active or dropping), where leader and revision are what the answering node believes of the group.
  * Mistakes come back as INVALID_ARGUMENT (a bad name or prefix), ALREADY_EXISTS, NOT_FOUND or
  * FAILED_PRECONDITION (an overlapping prefix), each with a message that says what to change.
  */

@@ -33,9 +33,9 @@ import parley.raft.RaftStatus;
  * registry ({@link KeyspaceRegistry#createCommand}). When another change got in first the guard fails
  * and the change is decided again, at most {@link #ATTEMPTS_MAX} times.
  *
- * <p>A create answers once this node hosts the new group and the group has elected a leader, so the
- * keyspace takes requests by the time the caller hears of it. Nodes whose registry lags route the
- * prefix's keys to the default keyspace until they apply the change (see docs/keyspaces.md).
+ * <p>A create answers once the keyspace is ACTIVE on this node (the default keyspace fenced against
+ * nodes that do not know it yet, its group led), so it takes requests by the time the caller hears of
+ * it; a drop answers once this node destroyed its group (see docs/keyspaces.md).
  */
 final class KeyspaceAdminService implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,17 +102,17 @@ final class KeyspaceAdminService implements AutoCloseable {
         String modeLabel = request.path("mode").asText("linearizable");
         Keyspace.Mode mode = Keyspace.Mode.parse(modeLabel);
         if (mode == null) throw invalid("unknown mode \"" + modeLabel + "\"; modes are linearizable, byzantine and eventual");
-        return create(name, prefix, mode, request.path("waitForLeader").asBoolean(true), 1);
+        return create(name, prefix, mode, request.path("wait").asBoolean(true), 1);
     }
 
-    /** @param waitForLeader answer once the group has a leader here (a script creating many keyspaces may skip that) */
+    /** @param waitForLeader answer once the keyspace is active here (a script creating many keyspaces may skip that) */
     private CompletableFuture<JsonNode> create(String name, Bytes prefix, Keyspace.Mode mode, boolean waitForLeader, int attempt) {
         return readRegistry().thenCompose(registry -> {
             String problem = registry.createProblem(name, prefix, mode);
             if (problem != null) throw refusal(registry, name, problem);
             RaftStatus metadata = node.status(KeyspaceRegistry.METADATA_GROUP_ID);
             SortedSet<Long> replicas = new TreeSet<>(metadata.config().voters());
-            return backend.writeGroup(KeyspaceRegistry.METADATA_GROUP_ID, registry.createCommand(name, prefix, mode, replicas))
+            return backend.writeGroup(KeyspaceRegistry.METADATA_GROUP_ID, registry.createCommand(name, prefix, mode, replicas), 0)
                     .thenCompose(result -> {
                         if (committed(result)) {
                             return ready(name, System.nanoTime() + (waitForLeader ? TimeUnit.MILLISECONDS.toNanos(GROUP_READY_WAIT_MS) : 0));
@@ -135,8 +135,8 @@ final class KeyspaceAdminService implements AutoCloseable {
                         .withDescription("parley: " + problem).asRuntimeException();
             }
             JsonNode dropped = keyspaceJson(registry.byName(name));
-            return backend.writeGroup(KeyspaceRegistry.METADATA_GROUP_ID, registry.dropCommand(name)).thenCompose(result -> {
-                if (committed(result)) return CompletableFuture.completedFuture(dropped);
+            return backend.writeGroup(KeyspaceRegistry.METADATA_GROUP_ID, registry.dropCommand(name), 0).thenCompose(result -> {
+                if (committed(result)) return gone(name, dropped, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GROUP_READY_WAIT_MS));
                 if (attempt >= ATTEMPTS_MAX) throw conflict(attempt);
                 return drop(name, attempt + 1);
             });
@@ -161,7 +161,7 @@ final class KeyspaceAdminService implements AutoCloseable {
 
     /** The registry as the metadata group's leader knows it now (a linearizable read). */
     private CompletableFuture<KeyspaceRegistry> readRegistry() {
-        return backend.readGroup(KeyspaceRegistry.METADATA_GROUP_ID, KvCommand.Range.of(KeyRange.all())).thenApply(result -> {
+        return backend.readGroup(KeyspaceRegistry.METADATA_GROUP_ID, KvCommand.Range.of(KeyRange.all()), 0).thenApply(result -> {
             if (!(result instanceof KvResult.RangeResult range)) {
                 throw Status.INTERNAL.withDescription("parley: reading the keyspace registry answered " + result).asRuntimeException();
             }
@@ -169,15 +169,34 @@ final class KeyspaceAdminService implements AutoCloseable {
         });
     }
 
-    /** Answers once this node knows keyspace {@code name} and its group has a leader, or the wait runs out. */
+    /**
+     * Answers once this node knows keyspace {@code name} as ACTIVE (the default keyspace fenced, its
+     * group led), or the wait runs out (the answer then says which state it is in).
+     */
     private CompletableFuture<JsonNode> ready(String name, long deadlineNs) {
         Keyspace keyspace = node.registry().byName(name);
         RaftStatus status = keyspace == null ? null : node.status(keyspace.groupId());
-        if ((status != null && status.leaderId() != 0) || System.nanoTime() > deadlineNs) {
+        boolean active = keyspace != null && keyspace.state() == Keyspace.State.ACTIVE && status != null && status.leaderId() != 0;
+        if (active || System.nanoTime() > deadlineNs) {
             return keyspace == null ? readRegistry().thenApply(r -> describe(r, name)) : CompletableFuture.completedFuture(keyspaceJson(keyspace));
         }
         CompletableFuture<JsonNode> later = new CompletableFuture<>();
         timer.schedule(() -> ready(name, deadlineNs).whenComplete((value, error) -> {
+            if (error == null) later.complete(value);
+            else later.completeExceptionally(error);
+        }), GROUP_READY_POLL_MS, TimeUnit.MILLISECONDS);
+        return later;
+    }
+
+    /** Answers {@code dropped} once this node no longer knows keyspace {@code name} (its group destroyed), or the wait runs out. */
+    private CompletableFuture<JsonNode> gone(String name, JsonNode dropped, long deadlineNs) {
+        Keyspace keyspace = node.registry().byName(name);
+        if (keyspace == null || keyspace.groupId() != dropped.path("group").asLong() || System.nanoTime() > deadlineNs) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) dropped).put("state", keyspace == null ? "dropped" : keyspace.state().label());
+            return CompletableFuture.completedFuture(dropped);
+        }
+        CompletableFuture<JsonNode> later = new CompletableFuture<>();
+        timer.schedule(() -> gone(name, dropped, deadlineNs).whenComplete((value, error) -> {
             if (error == null) later.complete(value);
             else later.completeExceptionally(error);
         }), GROUP_READY_POLL_MS, TimeUnit.MILLISECONDS);
@@ -190,6 +209,7 @@ final class KeyspaceAdminService implements AutoCloseable {
         out.put("prefix", keyspace.isDefault() ? "" : keyspace.prefix().toUtf8());
         out.put("prefixHex", HexFormat.of().formatHex(keyspace.prefix().bytes()));
         out.put("mode", keyspace.mode().label());
+        out.put("state", keyspace.state().label());
         out.put("group", keyspace.groupId());
         ArrayNode replicas = out.putArray("replicas");
         keyspace.replicas().forEach(replicas::add);

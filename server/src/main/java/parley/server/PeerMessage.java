@@ -11,8 +11,11 @@ public sealed interface PeerMessage {
     /** A Raft message between two replicas of group {@code groupId} (see {@link parley.host.ReplicaHost}). */
     record Raft(long groupId, RaftMessage message) implements PeerMessage {}
 
-    /** A client request forwarded to the leader of group {@code groupId}. */
-    record Forward(long requestId, long groupId, Kind kind, byte[] payload) implements PeerMessage {}
+    /**
+     * A client request forwarded to the leader of group {@code groupId}, routed by keyspace registry
+     * revision {@code routedAt} (0: not routed).
+     */
+    record Forward(long requestId, long groupId, long routedAt, Kind kind, byte[] payload) implements PeerMessage {}
 
     /** The leader's answer to a forwarded request: a result, or the name of an error. */
     record ForwardReply(long requestId, byte[] result, String error) implements PeerMessage {}

@@ -17,7 +17,7 @@ import parley.transport.RaftMessageCodec;
  * group, which carries nearly all traffic today, travels bare; any other group's message is wrapped
  * as {@code [103][groupId i64][Raft message]}. The codec's version (checked in the peer handshake)
  * names this layout (version 4: forwarded requests name their group; 5: node pings, tag 104 and a
- * boot id), so a member speaking another one is refused at connect rather than misread.
+ * boot id; 6: forwarded requests carry the registry revision they were routed by), so a member speaking another one is refused at connect rather than misread.
  */
 public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
     private static final int TAG_FORWARD = 100;
@@ -29,7 +29,7 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
 
     private final RaftMessageCodec raft = RaftMessageCodec.withDefaultLimits();
 
-    @Override public int version() { return raft.version() * 100 + 5; }
+    @Override public int version() { return raft.version() * 100 + 6; }
 
     @Override public int encodedSizeBytesMin() { return raft.encodedSizeBytesMin(); }
 
@@ -37,7 +37,7 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
     public int encodedSizeBytes(PeerMessage message) {
         return switch (message) {
             case PeerMessage.Raft r -> (r.groupId() == KvReplica.DEFAULT_GROUP_ID ? 0 : 1 + 8) + raft.encodedSizeBytes(r.message());
-            case PeerMessage.Forward f -> 1 + 8 + 8 + 1 + 4 + f.payload().length;
+            case PeerMessage.Forward f -> 1 + 8 + 8 + 8 + 1 + 4 + f.payload().length;
             case PeerMessage.ForwardReply r -> 1 + 8 + 4 + (r.result() == null ? 0 : r.result().length) + 2 + errorBytes(r).length;
             case PeerMessage.Swim swim -> 1 + SwimCodec.encodedSizeBytes(swim.message());
             case PeerMessage.NodePing ping -> 1 + 8;
@@ -51,7 +51,7 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
                 if (r.groupId() != KvReplica.DEFAULT_GROUP_ID) out.writeByte(TAG_GROUP).writeLong(r.groupId());
                 raft.encode(r.message(), out);
             }
-            case PeerMessage.Forward f -> out.writeByte(TAG_FORWARD).writeLong(f.requestId()).writeLong(f.groupId()).writeByte(f.kind().ordinal())
+            case PeerMessage.Forward f -> out.writeByte(TAG_FORWARD).writeLong(f.requestId()).writeLong(f.groupId()).writeLong(f.routedAt()).writeByte(f.kind().ordinal())
                     .writeInt(f.payload().length).writeBytes(f.payload());
             case PeerMessage.ForwardReply r -> {
                 byte[] error = errorBytes(r);
@@ -89,11 +89,12 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
         need(in, 8, "requestId");
         long requestId = in.readLong();
         if (tag == TAG_FORWARD) {
-            need(in, 13, "groupId and kind");
+            need(in, 21, "groupId, routedAt and kind");
             long groupId = in.readLong();
+            long routedAt = in.readLong();
             int kind = in.readUnsignedByte();
             if (kind >= PeerMessage.Kind.values().length) throw new CodecException("Forward", "kind", "unknown kind " + kind);
-            return new PeerMessage.Forward(requestId, groupId, PeerMessage.Kind.values()[kind], bytes(in, in.readInt(), "payload"));
+            return new PeerMessage.Forward(requestId, groupId, routedAt, PeerMessage.Kind.values()[kind], bytes(in, in.readInt(), "payload"));
         }
         if (tag == TAG_FORWARD_REPLY) {
             need(in, 4, "result");

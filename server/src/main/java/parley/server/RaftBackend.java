@@ -62,39 +62,52 @@ public final class RaftBackend implements EtcdBackend {
             // The log cannot make anything durable: refuse rather than accept writes we could never acknowledge.
             return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.NO_SPACE, diskFailure));
         }
-        long group;
+        Routed routed;
         try {
-            group = groupOf(command);
+            routed = route(command);
         } catch (StatusRuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
         }
-        String overQuota = quotaProblem(group, command);
+        String overQuota = quotaProblem(routed.group(), command);
         if (overQuota != null) {
             return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.NO_SPACE, overQuota));
         }
-        return timed(command, writeGroup(group, command));
+        return timed(command, writeGroup(routed.group(), command, routed.registryRevision()));
     }
 
-    /** Writes {@code command} to group {@code group} through its leader, whatever keys it names (the admin API's path to the metadata group). */
-    CompletableFuture<KvResult> writeGroup(long group, KvCommand command) {
-        return translate(viaLeader(group, () -> node.write(group, command), leader -> forwarder.write(leader, group, command)));
+    /** Where a request goes: a group, and the registry revision it was routed by (the group refuses it if fenced later). */
+    private record Routed(long group, long registryRevision) {}
+
+    /**
+     * Writes {@code command} to group {@code group} through its leader, as routed by registry revision
+     * {@code routedAt} (0: unrouted, the admin API's own writes to the metadata group).
+     */
+    CompletableFuture<KvResult> writeGroup(long group, KvCommand command, long routedAt) {
+        return translate(viaLeader(group, () -> node.write(group, command, routedAt), leader -> forwarder.write(leader, group, command, routedAt)));
     }
 
     /** A linearizable read of group {@code group} through its leader. */
-    CompletableFuture<KvResult> readGroup(long group, KvCommand command) {
-        return translate(viaLeader(group, () -> node.read(group, command, false), leader -> forwarder.read(leader, group, command)));
+    CompletableFuture<KvResult> readGroup(long group, KvCommand command, long routedAt) {
+        return translate(viaLeader(group, () -> node.read(group, command, false, routedAt), leader -> forwarder.read(leader, group, command, routedAt)));
     }
 
     /**
      * The group that holds {@code command}'s keys, by this node's keyspace registry.
      *
      * @throws StatusRuntimeException FAILED_PRECONDITION when the command spans keyspaces or its
-     *                                keyspace's mode cannot serve it, naming the keyspaces
+     *                                keyspace's mode cannot serve it, naming the keyspaces;
+     *                                UNAVAILABLE while its keyspace is being created or dropped
      */
-    private long groupOf(KvCommand command) {
-        return switch (KeyspaceRouter.route(node.registry(), command)) {
+    private Routed route(KvCommand command) {
+        var registry = node.registry();
+        return new Routed(groupOf(KeyspaceRouter.route(registry, command)), registry.revision());
+    }
+
+    private static long groupOf(Route route) {
+        return switch (route) {
             case Route.To to -> to.keyspace().groupId();
             case Route.Refused refused -> throw Status.FAILED_PRECONDITION.withDescription("parley: " + refused.message()).asRuntimeException();
+            case Route.Unavailable unavailable -> throw Status.UNAVAILABLE.withDescription("parley: " + unavailable.message()).asRuntimeException();
         };
     }
 
@@ -108,14 +121,14 @@ public final class RaftBackend implements EtcdBackend {
 
     @Override
     public CompletableFuture<KvResult> read(KvCommand command, boolean serializable) {
-        long group;
+        Routed routed;
         try {
-            group = groupOf(command);
+            routed = route(command);
         } catch (StatusRuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
         }
-        if (serializable) return timed(command, translate(node.read(group, command, true)));
-        return timed(command, readGroup(group, command));
+        if (serializable) return timed(command, translate(node.read(routed.group(), command, true, routed.registryRevision())));
+        return timed(command, readGroup(routed.group(), command, routed.registryRevision()));
     }
 
     /** Records the request's latency under its command name (Put, Range, Txn, LeaseGrant...). */
@@ -152,10 +165,7 @@ public final class RaftBackend implements EtcdBackend {
 
     @Override
     public WatchHandle watch(WatchRequest request, WatchSink sink) {
-        long group = switch (KeyspaceRouter.route(node.registry(), request)) {
-            case Route.To to -> to.keyspace().groupId();
-            case Route.Refused refused -> throw Status.FAILED_PRECONDITION.withDescription("parley: " + refused.message()).asRuntimeException();
-        };
+        long group = groupOf(KeyspaceRouter.route(node.registry(), request));
         CompletableFuture<Long> watchId = node.watch(group, request, sink::onResponse);
         return new WatchHandle() {
             @Override public void cancel() { watchId.thenAccept(id -> node.cancelWatch(group, id)); }

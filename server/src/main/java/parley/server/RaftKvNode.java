@@ -49,8 +49,8 @@ public final class RaftKvNode implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<Long, ProposalQueue> unproposed = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile NodeMetrics metrics;
     private volatile LongConsumer onMemberRemoved = id -> { };
-    /** What each group believes, as of the node's last event (read from any thread). */
-    private volatile Map<Long, GroupView> views = Map.of();
+    /** What each group believes, as of the node's last event that touched it (read from any thread). */
+    private final java.util.concurrent.ConcurrentHashMap<Long, GroupView> views = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile KeyspaceRegistry registry;
 
     /** One group's published beliefs: its Raft status, store revision and stored bytes. */
@@ -229,14 +229,17 @@ public final class RaftKvNode implements AutoCloseable {
 
     /** Proposes a write to the default group through consensus; completes with its result once applied here. */
     public CompletableFuture<KvResult> write(KvCommand command) {
-        return write(KvReplica.DEFAULT_GROUP_ID, command);
+        return write(KvReplica.DEFAULT_GROUP_ID, command, 0);
     }
 
-    /** Proposes a write to group {@code groupId}; completes with its result once applied here. */
-    public CompletableFuture<KvResult> write(long groupId, KvCommand command) {
+    /**
+     * Proposes a write to group {@code groupId}, routed by keyspace registry revision {@code routedAt}
+     * (0: not routed); completes with its result once applied here.
+     */
+    public CompletableFuture<KvResult> write(long groupId, KvCommand command, long routedAt) {
         FutureReply<KvResult> reply = new FutureReply<>();
         ProposalQueue queue = unproposed.computeIfAbsent(groupId, id -> new ProposalQueue());
-        queue.writes.add(KvReplica.Write.own(command, KvCodec.encodeCommand(command), reply));
+        queue.writes.add(KvReplica.Write.own(command, KvCodec.encodeCommand(command), reply).routedAt(routedAt));
         // One loop task proposes everything queued meanwhile, so concurrent clients share appends and syncs.
         if (queue.scheduled.compareAndSet(false, true)) loop.execute(() -> proposeQueued(groupId, queue));
         return reply.future;
@@ -254,18 +257,19 @@ public final class RaftKvNode implements AutoCloseable {
             return;
         }
         replica.write(batch);
+        replicas.touch(groupId);
         replicas.afterEvent();
         publish();
     }
 
     /** A read of the default group: linearizable (ReadIndex) unless {@code serializable}, which answers from local state. */
     public CompletableFuture<KvResult> read(KvCommand command, boolean serializable) {
-        return read(KvReplica.DEFAULT_GROUP_ID, command, serializable);
+        return read(KvReplica.DEFAULT_GROUP_ID, command, serializable, 0);
     }
 
-    /** A read of group {@code groupId}. */
-    public CompletableFuture<KvResult> read(long groupId, KvCommand command, boolean serializable) {
-        return callOn(groupId, (replica, reply) -> replica.read(command, serializable, reply));
+    /** A read of group {@code groupId}, routed by keyspace registry revision {@code routedAt} (0: not routed). */
+    public CompletableFuture<KvResult> read(long groupId, KvCommand command, boolean serializable, long routedAt) {
+        return callOn(groupId, (replica, reply) -> replica.read(command, serializable, routedAt, reply));
     }
 
     /** Starts a watch on the default group's local state; responses go to {@code sink} on the loop thread. */
@@ -319,9 +323,9 @@ public final class RaftKvNode implements AutoCloseable {
         return view == null ? 0 : view.storedBytes();
     }
 
-    /** What each hosted group believes, by group id, as of the last event (safe from any thread). */
+    /** What each hosted group believes, by group id, as of the last event (safe from any thread; a live view). */
     public Map<Long, GroupView> groups() {
-        return views;
+        return java.util.Collections.unmodifiableMap(views);
     }
 
     /** The keyspace registry as of the last event (safe from any thread). */
@@ -400,19 +404,33 @@ public final class RaftKvNode implements AutoCloseable {
                 return;
             }
             request.accept(replica, reply);
+            replicas.touch(groupId);
             replicas.afterEvent();
         });
     }
 
-    /** Publishes what the replicas believe, for other threads (the API, metrics, /status). */
+    /**
+     * Publishes what the replicas believe, for other threads (the API, metrics, /status): only the
+     * groups the event touched, so that an event costs the same with one group or a thousand.
+     */
     private void publish() {
-        Map<Long, GroupView> next = new java.util.TreeMap<>();
-        for (Map.Entry<Long, KvReplica> e : replicas.replicas().entrySet()) {
-            KvReplica replica = e.getValue();
-            next.put(e.getKey(), new GroupView(e.getKey(), replica.status(), replica.revision(), replica.storedBytes(), replica.isQuiesced()));
+        NodeReplicas.Touched touched = replicas.drainTouched();
+        if (touched.all()) {
+            Map<Long, KvReplica> all = replicas.replicas();
+            views.keySet().removeIf(groupId -> !all.containsKey(groupId));
+            all.forEach((groupId, replica) -> views.put(groupId, view(groupId, replica)));
+        } else {
+            for (long groupId : touched.groups()) {
+                KvReplica replica = replicas.replica(groupId);
+                if (replica == null) views.remove(groupId);
+                else views.put(groupId, view(groupId, replica));
+            }
         }
-        views = java.util.Collections.unmodifiableMap(next);
         registry = replicas.registry();
+    }
+
+    private static GroupView view(long groupId, KvReplica replica) {
+        return new GroupView(groupId, replica.status(), replica.revision(), replica.storedBytes(), replica.isQuiesced());
     }
 
     /** A reply that completes a future; runs on the loop. */

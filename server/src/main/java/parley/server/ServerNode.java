@@ -164,7 +164,7 @@ public final class ServerNode implements AutoCloseable {
         names.put(parley.keyspace.KeyspaceRegistry.METADATA_GROUP_ID, "(metadata)");
         names.put(parley.replica.KvReplica.DEFAULT_GROUP_ID, parley.keyspace.Keyspace.DEFAULT_NAME);
         for (parley.keyspace.Keyspace k : node.registry().keyspaces()) names.put(k.groupId(), k.name());
-        for (RaftKvNode.GroupView view : node.groups().values()) {
+        for (RaftKvNode.GroupView view : new TreeMap<>(node.groups()).values()) {
             com.fasterxml.jackson.databind.node.ObjectNode group = out.putObject(Long.toString(view.groupId()));
             group.put("keyspace", names.getOrDefault(view.groupId(), "?"));
             group.put("role", view.status().role().name());

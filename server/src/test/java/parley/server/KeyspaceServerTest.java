@@ -67,6 +67,14 @@ class KeyspaceServerTest {
             assertEquals(Status.Code.FAILED_PRECONDITION, duplicate.getStatus().getCode());
             assertTrue(duplicate.getStatus().getDescription().contains("overlaps keyspace orders"), duplicate.getStatus().getDescription());
 
+            // A node whose registry predates orders would route orders/ keys to the default keyspace: the
+            // default group, fenced when orders was created, refuses such a write when it applies.
+            long beforeAnyKeyspace = 1; // the registry's first revisions hold no keyspace (creating one writes two keys at once)
+            var misrouted = nodes.get(1L).node().write(KvReplica.DEFAULT_GROUP_ID,
+                    parley.kv.KvCommand.Put.of(parley.kv.Bytes.utf8("orders/lost"), parley.kv.Bytes.utf8("x")), beforeAnyKeyspace)
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(parley.kv.KvError.REGISTRY_CHANGED, ((parley.kv.KvResult.Failure) misrouted).error(), misrouted.toString());
+
             // Node 3 leads the orders group and nothing else, so losing it may move only that group.
             long victim = 3;
             moveLeader(nodes, ordersGroup, victim);
