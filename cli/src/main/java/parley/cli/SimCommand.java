@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import parley.harness.RaftKvSimulation;
+import parley.harness.Scenario;
 import parley.harness.RunSpec;
 import parley.harness.SeedOutcome;
 import parley.harness.SimSuite;
@@ -147,7 +148,7 @@ final class SimCommand implements Callable<Integer> {
         try {
             PrintWriter traceOut = file;
             Trace sink = traceOut != null ? Trace.to(traceOut::println) : Trace.to(out::println);
-            RaftKvSimulation.Run run = new RaftKvSimulation(spec).runRecorded(seed, sink);
+            Scenario.Run run = scenario(spec).run(seed, sink);
             if (historyDir != null) saveHistory(seed, run);
             SeedOutcome outcome = run.outcome();
             if (file != null) out.println("trace written to " + traceFile);
@@ -169,7 +170,7 @@ final class SimCommand implements Callable<Integer> {
         long[] wallNs = new long[seedList.size()];
         int[] done = {0};
         long startNs = System.nanoTime();
-        new SimSuite(spec, threadCount).runRecorded(seedList, failFast, run -> {
+        new SimSuite(scenario(spec), threadCount).runRecorded(seedList, failFast, run -> {
             SeedOutcome outcome = run.outcome();
             wallNs[done[0]++] = outcome.wallNs();
             boolean failed = outcome.verdict().failed();
@@ -195,7 +196,12 @@ final class SimCommand implements Callable<Integer> {
         return failures.isEmpty() ? 0 : 1;
     }
 
-    private void saveHistory(long seed, RaftKvSimulation.Run run) {
+    /** The scenario {@code parley sim} runs: the Raft KV store (the byzantine and eventual keyspaces will add theirs). */
+    private static Scenario scenario(RunSpec spec) {
+        return new RaftKvSimulation(spec);
+    }
+
+    private void saveHistory(long seed, Scenario.Run run) {
         Path file = historyDir.resolve("seed-" + seed + ".jsonl");
         try {
             Files.writeString(file, RaftKvSimulation.historyText(run.history()), StandardCharsets.UTF_8);

@@ -42,7 +42,7 @@ import parley.sim.nemesis.NemesisConfig;
  * all along (Raft's own, election safety and state machine safety in the {@link SafetyLedger}), the
  * linearizability of the client history, and agreement of the replicas' final state.
  */
-public final class RaftKvSimulation {
+public final class RaftKvSimulation implements Scenario {
     static final long CLIENT_ID_BASE = 1000;
     static final long WATCHER_ID_BASE = 2000;
     /** Watchers per run, each checking that its stream of changes is complete and in order. */
@@ -84,7 +84,17 @@ public final class RaftKvSimulation {
      * What one run produced: the verdict and, for replay and reports, the history it recorded, what
      * its leases did, and how often a watcher's stream was ended by a compaction and reopened.
      */
-    public record Run(SeedOutcome outcome, List<Event> history, LeaseLedger.Stats leases, int watchCompactions) {}
+    public record Run(SeedOutcome outcome, List<Event> history, LeaseLedger.Stats leases, int watchCompactions) implements Scenario.Run {}
+
+    @Override
+    public String name() {
+        return "raft-kv";
+    }
+
+    @Override
+    public Run run(long seed, Trace trace) {
+        return runRecorded(seed, trace);
+    }
 
     /** Runs {@code seed} without a trace. */
     public SeedOutcome run(long seed) {

@@ -9,16 +9,21 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * Runs many seeds of one {@link RunSpec}, in parallel on the machine's cores (each seed is its own
+ * Runs many seeds of one {@link Scenario}, in parallel on the machine's cores (each seed is its own
  * deterministic world, so parallelism changes nothing but speed), and reports outcomes in seed order.
  */
 public final class SimSuite {
-    private final RunSpec spec;
+    private final Scenario scenario;
     private final int threads;
 
+    /** The Raft KV scenario with {@code spec}. */
     public SimSuite(RunSpec spec, int threads) {
+        this(new RaftKvSimulation(spec), threads);
+    }
+
+    public SimSuite(Scenario scenario, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
-        this.spec = spec;
+        this.scenario = scenario;
         this.threads = threads;
     }
 
@@ -31,19 +36,18 @@ public final class SimSuite {
     }
 
     /** Like {@link #run}, handing over each seed's recorded client history too. */
-    public List<SeedOutcome> runRecorded(List<Long> seeds, boolean stopAtFirstFailure, Consumer<RaftKvSimulation.Run> onRun) {
-        RaftKvSimulation simulation = new RaftKvSimulation(spec);
+    public List<SeedOutcome> runRecorded(List<Long> seeds, boolean stopAtFirstFailure, Consumer<Scenario.Run> onRun) {
         ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "parley-sim");
             thread.setDaemon(true);
             return thread;
         });
         try {
-            List<Future<RaftKvSimulation.Run>> futures = new ArrayList<>(seeds.size());
-            for (long seed : seeds) futures.add(pool.submit(() -> simulation.runRecorded(seed, parley.sim.Trace.off())));
+            List<Future<Scenario.Run>> futures = new ArrayList<>(seeds.size());
+            for (long seed : seeds) futures.add(pool.submit(() -> scenario.run(seed, parley.sim.Trace.off())));
             List<SeedOutcome> outcomes = new ArrayList<>(seeds.size());
             for (int i = 0; i < futures.size(); i++) {
-                RaftKvSimulation.Run run = await(futures.get(i));
+                Scenario.Run run = await(futures.get(i));
                 futures.set(i, null); // let the history go once handed over
                 SeedOutcome outcome = run.outcome();
                 outcomes.add(outcome);
@@ -59,7 +63,7 @@ public final class SimSuite {
         }
     }
 
-    private static RaftKvSimulation.Run await(Future<RaftKvSimulation.Run> future) {
+    private static Scenario.Run await(Future<Scenario.Run> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {

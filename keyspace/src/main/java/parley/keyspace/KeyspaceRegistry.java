@@ -54,6 +54,8 @@ public final class KeyspaceRegistry {
     /** The modification revision of the next-group key (0: never written); every change compares it. */
     private final long guardModRevision;
     private final Keyspace defaultKeyspace;
+    /** Keyspaces mid-change, computed once: the node looks at them after every event. */
+    private final List<Keyspace> changing;
 
     private KeyspaceRegistry(long revision, List<Keyspace> keyspaces, SortedSet<Long> droppedGroups, long nextGroupId,
                              long guardModRevision, Keyspace defaultKeyspace) {
@@ -70,6 +72,9 @@ public final class KeyspaceRegistry {
         this.nextGroupId = nextGroupId;
         this.guardModRevision = guardModRevision;
         this.defaultKeyspace = defaultKeyspace;
+        List<Keyspace> changes = new ArrayList<>();
+        for (Keyspace keyspace : byPrefix.values()) if (keyspace.state() != Keyspace.State.ACTIVE) changes.add(keyspace);
+        this.changing = List.copyOf(changes);
     }
 
     /** A registry with no keyspaces but the default (before the metadata group applied anything). */
@@ -226,9 +231,7 @@ public final class KeyspaceRegistry {
 
     /** Keyspaces in the middle of a change (being created or dropped), which the group leaders drive on. */
     public List<Keyspace> changing() {
-        List<Keyspace> out = new ArrayList<>();
-        for (Keyspace keyspace : byPrefix.values()) if (keyspace.state() != Keyspace.State.ACTIVE) out.add(keyspace);
-        return out;
+        return changing;
     }
 
     /**

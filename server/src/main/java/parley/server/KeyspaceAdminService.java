@@ -174,33 +174,39 @@ final class KeyspaceAdminService implements AutoCloseable {
      * group led), or the wait runs out (the answer then says which state it is in).
      */
     private CompletableFuture<JsonNode> ready(String name, long deadlineNs) {
-        Keyspace keyspace = node.registry().byName(name);
-        RaftStatus status = keyspace == null ? null : node.status(keyspace.groupId());
-        boolean active = keyspace != null && keyspace.state() == Keyspace.State.ACTIVE && status != null && status.leaderId() != 0;
-        if (active || System.nanoTime() > deadlineNs) {
+        return whenTrue(() -> {
+            Keyspace keyspace = node.registry().byName(name);
+            RaftStatus status = keyspace == null ? null : node.status(keyspace.groupId());
+            return keyspace != null && keyspace.state() == Keyspace.State.ACTIVE && status != null && status.leaderId() != 0;
+        }, deadlineNs).thenCompose(ignored -> {
+            Keyspace keyspace = node.registry().byName(name);
             return keyspace == null ? readRegistry().thenApply(r -> describe(r, name)) : CompletableFuture.completedFuture(keyspaceJson(keyspace));
-        }
-        CompletableFuture<JsonNode> later = new CompletableFuture<>();
-        timer.schedule(() -> ready(name, deadlineNs).whenComplete((value, error) -> {
-            if (error == null) later.complete(value);
-            else later.completeExceptionally(error);
-        }), GROUP_READY_POLL_MS, TimeUnit.MILLISECONDS);
-        return later;
+        });
     }
 
     /** Answers {@code dropped} once this node no longer knows keyspace {@code name} (its group destroyed), or the wait runs out. */
     private CompletableFuture<JsonNode> gone(String name, JsonNode dropped, long deadlineNs) {
-        Keyspace keyspace = node.registry().byName(name);
-        if (keyspace == null || keyspace.groupId() != dropped.path("group").asLong() || System.nanoTime() > deadlineNs) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) dropped).put("state", keyspace == null ? "dropped" : keyspace.state().label());
-            return CompletableFuture.completedFuture(dropped);
-        }
-        CompletableFuture<JsonNode> later = new CompletableFuture<>();
-        timer.schedule(() -> gone(name, dropped, deadlineNs).whenComplete((value, error) -> {
-            if (error == null) later.complete(value);
-            else later.completeExceptionally(error);
-        }), GROUP_READY_POLL_MS, TimeUnit.MILLISECONDS);
-        return later;
+        return whenTrue(() -> {
+            Keyspace keyspace = node.registry().byName(name);
+            return keyspace == null || keyspace.groupId() != dropped.path("group").asLong();
+        }, deadlineNs).thenApply(ignored -> {
+            Keyspace keyspace = node.registry().byName(name);
+            boolean gone = keyspace == null || keyspace.groupId() != dropped.path("group").asLong();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) dropped).put("state", gone ? "dropped" : keyspace.state().label());
+            return dropped;
+        });
+    }
+
+    /** Completes once {@code condition} holds or the deadline passed, looking every {@link #GROUP_READY_POLL_MS} on the admin timer. */
+    private CompletableFuture<Void> whenTrue(java.util.function.BooleanSupplier condition, long deadlineNs) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable[] look = new Runnable[1];
+        look[0] = () -> {
+            if (condition.getAsBoolean() || System.nanoTime() > deadlineNs) done.complete(null);
+            else timer.schedule(look[0], GROUP_READY_POLL_MS, TimeUnit.MILLISECONDS);
+        };
+        look[0].run();
+        return done;
     }
 
     private JsonNode keyspaceJson(Keyspace keyspace) {
