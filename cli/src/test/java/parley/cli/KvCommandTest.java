@@ -238,6 +238,50 @@ class KvCommandTest {
         assertTrue(none.out().contains("unreachable"), none.out());
     }
 
+    /**
+     * The keyspace commands end to end: create answers once the keyspace serves, list and describe
+     * show it, mistakes are one line each with exit 1 and no stack trace, a range spanning keyspaces
+     * is refused naming both, and drop removes it (its keys fall back to the default keyspace).
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void keyspacesAreCreatedListedDescribedAndDroppedWithClearErrors() {
+        CliTest.Result created = run("keyspace", "create", "ksorders", "--prefix", "ksorders/", "--endpoints", endpoints);
+        assertEquals(0, created.exitCode(), created.toString());
+        assertTrue(created.out().startsWith("ksorders ") && created.out().contains("\"ksorders/\"") && created.out().contains("linearizable"),
+                created.out());
+        assertEquals(new CliTest.Result(0, "OK\n", ""), kv("put", "ksorders/1", "a"));
+        assertEquals(new CliTest.Result(0, "ksorders/1\na\n", ""), kv("get", "ksorders/", "--prefix"));
+
+        CliTest.Result list = run("keyspace", "list", "--endpoints", endpoints);
+        assertEquals(0, list.exitCode(), list.toString());
+        assertTrue(list.out().startsWith("default ") && list.out().contains("\nksorders "), list.out());
+        CliTest.Result describe = run("keyspace", "describe", "ksorders", "--json", "--endpoints", endpoints);
+        assertTrue(describe.out().contains("\"state\" : \"active\""), describe.out());
+
+        CliTest.Result overlap = run("keyspace", "create", "other", "--prefix", "ksorders/x", "--endpoints", endpoints);
+        assertEquals(1, overlap.exitCode(), overlap.toString());
+        assertTrue(overlap.out().isEmpty() && overlap.err().startsWith("parley: error: prefix \"ksorders/x\" overlaps keyspace ksorders (prefix \"ksorders/\""),
+                overlap.toString());
+        CliTest.Result badName = run("keyspace", "create", "Bad Name", "--prefix", "b/", "--endpoints", endpoints);
+        assertEquals(1, badName.exitCode(), badName.toString());
+        assertTrue(badName.err().startsWith("parley: error: keyspace name \"Bad Name\" must be") && !badName.err().contains("Exception"), badName.err());
+        CliTest.Result badMode = run("keyspace", "create", "ev", "--prefix", "ev/", "--mode", "eventual", "--endpoints", endpoints);
+        assertEquals(new CliTest.Result(1, "", "parley: error: mode eventual is not available yet: keyspaces are linearizable (Raft) today\n"), badMode);
+        CliTest.Result missing = run("keyspace", "drop", "nosuch", "--endpoints", endpoints);
+        assertEquals(new CliTest.Result(1, "", "parley: error: no keyspace named nosuch\n"), missing);
+        CliTest.Result spanning = kv("get", "ksorders", "--prefix");
+        assertEquals(1, spanning.exitCode(), spanning.toString());
+        assertTrue(spanning.err().contains("spans keyspaces default and ksorders"), spanning.err());
+
+        CliTest.Result dropped = run("keyspace", "drop", "ksorders", "--endpoints", endpoints);
+        assertEquals(0, dropped.exitCode(), dropped.toString());
+        assertTrue(dropped.out().startsWith("dropped ksorders (group "), dropped.out());
+        assertEquals(new CliTest.Result(0, "", ""), kv("get", "ksorders/", "--prefix"), "the keys went with the keyspace");
+        CliTest.Result after = run("keyspace", "list", "--endpoints", endpoints);
+        assertTrue(!after.out().contains("ksorders"), after.out());
+    }
+
     /** Runs last: it stops a follower for good (the other two still make a quorum). */
     @Test
     @Order(Integer.MAX_VALUE)
