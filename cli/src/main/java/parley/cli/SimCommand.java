@@ -89,6 +89,10 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Seeds run in parallel (default: the number of cores).")
     Integer threads;
 
+    @Option(names = "--twins", defaultValue = "0", description = "Give the first N servers a twin: a second server with the same identity "
+            + "(Twins). Raft tolerates crashes, not lies, so expect the checks to fail: this shows that they see it.")
+    int twins;
+
     @Option(names = "--fail-fast", description = "Stop at the first failing seed.")
     boolean failFast;
 
@@ -113,7 +117,7 @@ final class SimCommand implements Callable<Integer> {
         try {
             return RunSpec.defaults().withNodes(nodes).withClients(clients).withOps(ops)
                     .withFaults(parseFaults(faults)).withFaultIntervalMs(faultIntervalMs).withMix(readPercent, casPercent).withKeys(keys).withOperatorIntervalMs(operatorIntervalMs)
-                    .withLeaseReads(leaseReads).withStorage(parseStorage(storage));
+                    .withLeaseReads(leaseReads).withStorage(parseStorage(storage)).withTwins(twins);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -234,7 +238,7 @@ final class SimCommand implements Callable<Integer> {
     private String replayCommand(RunSpec spec, long seed) {
         return "./parley sim --nodes " + spec.nodes() + " --clients " + spec.clients() + " --ops " + spec.opsTotal()
                 + " --faults " + faults + " --fault-interval-ms " + faultIntervalMs
- + (leaseReads ? " --lease-reads" : "") + ("wal".equals(storage) ? "" : " --storage " + storage) + " --keys " + keys + " --operator-interval-ms " + operatorIntervalMs + " --read-percent " + readPercent + " --cas-percent " + casPercent + " --seeds " + seed + " --trace";
+ + (leaseReads ? " --lease-reads" : "") + ("wal".equals(storage) ? "" : " --storage " + storage) + (twins == 0 ? "" : " --twins " + twins) + " --keys " + keys + " --operator-interval-ms " + operatorIntervalMs + " --read-percent " + readPercent + " --cas-percent " + casPercent + " --seeds " + seed + " --trace";
     }
 
     private static RunSpec.Storage parseStorage(String text) {

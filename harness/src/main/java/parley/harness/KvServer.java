@@ -43,6 +43,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
 
     private final RunContext run;
     private final long nodeId;
+    private final long storageId;
     private Env<ClusterMessage> env;
     private NodeReplicas replicas;
     /** Each group's storage in this incarnation, for the durability-order check. */
@@ -60,9 +61,15 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     /** The lease ids this incarnation saw last (null before its first look: a restart reports nothing it did not see go). */
     private Set<Long> leaseIdsSeen;
 
-    KvServer(RunContext run, long nodeId) {
+    /**
+     * @param nodeId    who this server is to the others
+     * @param storageId whose disk and file system it runs on: its own id, which differs from
+     *                  {@code nodeId} only for a twin (a second server with the same identity)
+     */
+    KvServer(RunContext run, long nodeId, long storageId) {
         this.run = run;
         this.nodeId = nodeId;
+        this.storageId = storageId;
     }
 
     @Override
@@ -71,12 +78,12 @@ public final class KvServer implements SimProcess<ClusterMessage> {
         this.disk = disk;
         if (run.storage() == RunSpec.Storage.WAL) {
             disk.markBytesElsewhere();
-            this.fileSystem = run.fileSystem(nodeId, disk);
+            this.fileSystem = run.fileSystem(storageId, disk);
             this.diskFailuresSeen = disk.failuresRequested(); // what an earlier incarnation met was fixed by the restart
         }
         ClusterConfig founders = new ClusterConfig(run.serverIds(), Set.of(), Set.of());
         replicas = new NodeReplicas(env, (to, group, message) -> env.send(to, new ClusterMessage.Raft(group, message)),
-                (to, bootId) -> env.send(to, new ClusterMessage.NodePing(bootId)), run.tombstoneLog(nodeId), REPLICAS_MAX, new GroupStorage(),
+                (to, bootId) -> env.send(to, new ClusterMessage.NodePing(bootId)), run.tombstoneLog(storageId), REPLICAS_MAX, new GroupStorage(),
                 (groupId, groupEnv) -> new DurabilityCheckedEnv(groupEnv, this, groupId),
                 new NodeReplicas.Settings(run.settings(), founders, run.raftFactory(), run.leaseClocks(), run.keyspaces()),
                 Observer::new, new GroupListener());
@@ -120,7 +127,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     private final class GroupListener implements NodeReplicas.Listener {
         @Override
         public void onGroupStarted(long groupId, KvReplica replica) {
-            run.ledger().groupRuns(nodeId, groupId);
+            run.ledger().groupRuns(storageId, groupId);
             if (run.tracing() && groupId != KvReplica.DEFAULT_GROUP_ID) run.trace(nodeId, "group " + groupId + " started");
         }
 
@@ -131,7 +138,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
 
         @Override
         public void onGroupDestroyed(long groupId) {
-            run.ledger().groupDestroyed(nodeId, groupId);
+            run.ledger().groupDestroyed(storageId, groupId);
             if (run.tracing()) run.trace(nodeId, "group " + groupId + " destroyed");
         }
     }
@@ -140,7 +147,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     public void onMessage(long from, ClusterMessage message) {
         switch (message) {
             case ClusterMessage.Raft raftMessage -> {
-                if (replicas.host().hosts(raftMessage.groupId())) run.ledger().groupRuns(nodeId, raftMessage.groupId());
+                if (replicas.host().hosts(raftMessage.groupId())) run.ledger().groupRuns(storageId, raftMessage.groupId());
                 replicas.onMessage(from, raftMessage.groupId(), raftMessage.message());
             }
             case ClusterMessage.NodePing ping -> replicas.onPing(from, ping.bootId());

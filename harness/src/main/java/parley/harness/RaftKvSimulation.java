@@ -49,6 +49,8 @@ public final class RaftKvSimulation implements Scenario {
     static final int WATCHERS = 2;
     static final long OPERATOR_ID = 3000;
     static final long LEASE_HOLDER_ID_BASE = 4000;
+    /** Twin of server N (see {@link RunSpec#withTwins}): TWIN_ID_BASE + N. */
+    static final long TWIN_ID_BASE = 5000;
     /** Lease holders per run, with TTLs of 1 and 2 s, whose leases' expiry the {@link LeaseLedger} judges. */
     static final int LEASE_HOLDERS = 2;
     private static final long THINK_NS_MEAN = 30_000_000L;
@@ -112,7 +114,11 @@ public final class RaftKvSimulation implements Scenario {
         ReplicaSettings settings = spec.settings().draw(seed);
         if (world.tracing()) world.trace("settings " + settings.describe());
         RunContext context = new RunContext(world, settings, spec.raftFactory(), spec.leaseClocks(), spec.storage(), spec.tombstones(), new TreeSet<>(serverIds), workload);
-        for (long id : serverIds) world.addServer(id, nodeId -> new KvServer(context, nodeId));
+        for (long id : serverIds) world.addServer(id, nodeId -> new KvServer(context, nodeId, nodeId));
+        for (int i = 0; i < spec.twins(); i++) {
+            long identity = serverIds.get(i);
+            world.addTwin(TWIN_ID_BASE + identity, identity, twinId -> new KvServer(context, identity, twinId));
+        }
         List<Long> clientIds = new ArrayList<>();
         for (int i = 0; i < spec.clients(); i++) {
             long clientId = CLIENT_ID_BASE + 1 + i;

@@ -30,7 +30,7 @@ import parley.sim.nemesis.FaultKind;
  */
 public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> faults, long faultIntervalMsMean,
                       int readPercent, int casPercent, int keys, long operatorIntervalMsMean, SettingsDraw settings, RaftNodeFactory raftFactory,
-                      LeaseClockFactory leaseClocks, Storage storage, Tombstones tombstones) {
+                      LeaseClockFactory leaseClocks, Storage storage, Tombstones tombstones, int twins) {
     public static final int MAX_NODES = 99;
     public static final int MAX_CLIENTS = 1000;
 
@@ -45,6 +45,7 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
         if (keys < 1 || keys > 100_000) throw new IllegalArgumentException("--keys must be in 1..100000, got " + keys);
         if (operatorIntervalMsMean < 0) throw new IllegalArgumentException("operator interval must be >= 0, got " + operatorIntervalMsMean);
         faults = faults.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(faults));
+        if (twins < 0 || twins > nodes) throw new IllegalArgumentException("twins must be in 0.." + nodes + ", got " + twins);
     }
 
     /** What keeps a simulated server's Raft state. */
@@ -63,14 +64,21 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
         LOST_ON_RESTART
     }
 
-    public RunSpec withTombstones(Tombstones t) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, t); }
+    /**
+     * The first {@code n} servers get a twin each: a second server with the same identity (see
+     * {@link parley.sim.Simulation#addTwin}). Raft tolerates crashes, not equivocation, so a run with
+     * twins is expected to fail its checks: a way to show the checks see what a lying node does.
+     */
+    public RunSpec withTwins(int n) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones, n); }
+
+    public RunSpec withTombstones(Tombstones t) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, t, twins); }
 
     /** Whether servers run keyspaces (the metadata group and the groups the operator creates): with the real log only. */
     public boolean keyspaces() {
         return storage == Storage.WAL;
     }
 
-    public RunSpec withStorage(Storage s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, s, tombstones); }
+    public RunSpec withStorage(Storage s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, s, tombstones, twins); }
 
     /** How a run gets its servers' settings from its seed. */
     @FunctionalInterface
@@ -89,24 +97,24 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
     /** 5 nodes, 5 clients, 1,000 operations, every fault. */
     public static RunSpec defaults() {
         return new RunSpec(5, 5, 1000, EnumSet.allOf(FaultKind.class), 500, 40, 20, 5, 1000, SettingsDraw.randomPerSeed(), RaftNodeFactory.STANDARD,
-                LeaseClockFactory.STANDARD, Storage.WAL, Tombstones.DURABLE);
+                LeaseClockFactory.STANDARD, Storage.WAL, Tombstones.DURABLE, 0);
     }
 
-    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
+    public RunSpec withNodes(int n) { return new RunSpec(n, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones, twins); }
 
-    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
+    public RunSpec withClients(int c) { return new RunSpec(nodes, c, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones, twins); }
 
-    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
+    public RunSpec withOps(int k) { return new RunSpec(nodes, clients, k, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones, twins); }
 
-    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
+    public RunSpec withFaults(Set<FaultKind> f) { return new RunSpec(nodes, clients, opsTotal, f, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones, twins); }
 
-    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
+    public RunSpec withFaultIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, ms, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones, twins); }
 
-    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, f, leaseClocks, storage, tombstones); }
+    public RunSpec withRaftFactory(RaftNodeFactory f) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, f, leaseClocks, storage, tombstones, twins); }
 
-    public RunSpec withLeaseClocks(LeaseClockFactory l) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, l, storage, tombstones); }
+    public RunSpec withLeaseClocks(LeaseClockFactory l) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, settings, raftFactory, l, storage, tombstones, twins); }
 
-    public RunSpec withSettings(SettingsDraw s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, s, raftFactory, leaseClocks, storage, tombstones); }
+    public RunSpec withSettings(SettingsDraw s) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, operatorIntervalMsMean, s, raftFactory, leaseClocks, storage, tombstones, twins); }
 
     /** Leader lease reads on (or off) in every seed's drawn settings. */
     public RunSpec withLeaseReads(boolean on) {
@@ -115,11 +123,11 @@ public record RunSpec(int nodes, int clients, int opsTotal, Set<FaultKind> fault
     }
 
     /** The operation mix: {@code reads}% reads, {@code cas}% compare-and-sets, the rest writes. */
-    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
+    public RunSpec withMix(int reads, int cas) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, reads, cas, keys, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones, twins); }
 
-    public RunSpec withKeys(int k) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, k, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones); }
+    public RunSpec withKeys(int k) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, k, operatorIntervalMsMean, settings, raftFactory, leaseClocks, storage, tombstones, twins); }
 
-    public RunSpec withOperatorIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, ms, settings, raftFactory, leaseClocks, storage, tombstones); }
+    public RunSpec withOperatorIntervalMs(long ms) { return new RunSpec(nodes, clients, opsTotal, faults, faultIntervalMsMean, readPercent, casPercent, keys, ms, settings, raftFactory, leaseClocks, storage, tombstones, twins); }
 
     int opsPerClient() {
         return (opsTotal + clients - 1) / clients;

@@ -132,6 +132,16 @@ class PlantedBugTest {
         assertCaught(bug, faults.withRaftFactory(buggy));
     }
 
+    @Test
+    void aTwinOfAServerIsCaught() {
+        // A twin shares a server's identity and speaks for it independently (Twins): it can vote twice
+        // in a term or answer from a log the other never had. Raft does not claim to survive that; the
+        // checks must see it rather than pass the run.
+        RunSpec twins = RunSpec.defaults().withNodes(3).withOps(300).withTwins(1)
+                .withFaults(EnumSet.of(FaultKind.PARTITION, FaultKind.RESTART)).withFaultIntervalMs(100);
+        assertCaught("a twin of one server", twins);
+    }
+
     private static SeedOutcome assertCaught(String bug, RunSpec spec) {
         List<Long> seeds = LongStream.rangeClosed(1, SEED_BUDGET).boxed().toList();
         List<SeedOutcome> outcomes = new SimSuite(spec, Runtime.getRuntime().availableProcessors()).run(seeds, true, o -> {});

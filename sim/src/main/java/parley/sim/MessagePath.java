@@ -38,7 +38,7 @@ final class MessagePath<M> {
             sendCheck.check(from.id, to, message, from.disk);
         }
         if (from.adversary == null) {
-            transmit(from, from.id, to, message);
+            transmit(from, from.identity, to, message);
             return;
         }
         AdversaryOutbox outbox = new AdversaryOutbox(from);
@@ -60,6 +60,12 @@ final class MessagePath<M> {
             }
             return;
         }
+        transmitTo(from, claimedFromId, to, message);
+        // Whatever goes to an identity goes to its twins too, each copy through its own link.
+        for (Node<M> twin : world.twinsOf(toId)) transmitTo(from, claimedFromId, twin, message);
+    }
+
+    private void transmitTo(Node<M> from, long claimedFromId, Node<M> to, M message) {
         int copies = network.admit(from, to);
         if (copies < 0) {
             if (world.tracing) {
@@ -159,7 +165,7 @@ final class MessagePath<M> {
         @Override
         public void send(long to, M message) {
             sends++;
-            transmit(from, from.id, to, message);
+            transmit(from, from.identity, to, message);
         }
 
         @Override

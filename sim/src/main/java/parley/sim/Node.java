@@ -10,6 +10,8 @@ import parley.core.env.SplittableRandomSource;
  */
 final class Node<M> {
     final long id;
+    /** Whom the node is to the others: its id, or, for a twin, the id of the node it shares its identity with. */
+    final long identity;
     final int index;
     final NodeKind kind;
     final String name;
@@ -32,12 +34,13 @@ final class Node<M> {
     NodeEnv<M> env;
     Adversary<M> adversary;
 
-    Node(Simulation<M> world, long id, int index, NodeKind kind, ProcessFactory<M> factory,
+    Node(Simulation<M> world, long id, long identity, int index, NodeKind kind, ProcessFactory<M> factory,
          SplittableRandomSource random, SimClock clock, SplittableRandomSource diskRandom, DiskConfig diskConfig) {
         this.id = id;
+        this.identity = identity;
         this.index = index;
         this.kind = kind;
-        this.name = (kind == NodeKind.CLIENT ? "c" : "n") + id;
+        this.name = (kind == NodeKind.CLIENT ? "c" : "n") + identity + (identity == id ? "" : "'" + id);
         this.factory = factory;
         this.random = random;
         this.clock = clock;

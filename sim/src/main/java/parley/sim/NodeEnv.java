@@ -20,7 +20,7 @@ final class NodeEnv<M> implements Env<M> {
 
     @Override
     public long nodeId() {
-        return node.id;
+        return node.identity; // a twin is who it pretends to be
     }
 
     @Override

@@ -36,6 +36,8 @@ public final class Simulation<M> {
     final EventQueue queue = new EventQueue();
     private final ArrayList<Node<M>> nodes = new ArrayList<>();
     private final LongIndexMap indexById = new LongIndexMap();
+    /** Twins of each identity that has any (see {@link #addTwin}); most runs have none. */
+    private final java.util.Map<Long, List<Node<M>>> twinsByIdentity = new java.util.TreeMap<>();
     private final SplittableRandomSource nemesisRandom;
     private final SplittableRandomSource diskRandom;
     private final SplittableRandomSource clockRandom;
@@ -92,6 +94,26 @@ public final class Simulation<M> {
      * before this returns; anything it sends or arms happens later, through the queue).
      */
     public void addNode(long nodeId, NodeKind kind, ProcessFactory<M> factory) {
+        addNode(nodeId, nodeId, kind, factory);
+    }
+
+    /**
+     * Registers node {@code twinId} as a <em>twin</em> of node {@code identity} (Twins, Bano et al.):
+     * a second, independent node (its own process, disk, clock, timers and links) that the others
+     * cannot tell from the first. It sends as {@code identity}, and every message sent to
+     * {@code identity} goes to both, each copy through its own link (so partitions and losses treat the
+     * twins apart). A protocol that tolerates a faulty node that equivocates must stay safe with one;
+     * a crash-fault protocol such as Raft is not expected to. The nemesis sees twins as nodes of their
+     * own, by {@code twinId}.
+     */
+    public void addTwin(long twinId, long identity, ProcessFactory<M> factory) {
+        Node<M> original = node(identity);
+        Check.that(original.identity == identity, "node %d is itself a twin: twin the original", identity);
+        addNode(twinId, identity, original.kind, factory);
+        twinsByIdentity.computeIfAbsent(identity, id -> new ArrayList<>()).add(node(twinId));
+    }
+
+    private void addNode(long nodeId, long identity, NodeKind kind, ProcessFactory<M> factory) {
         requireOutsideProcess("addNode");
         if (indexById.get(nodeId) >= 0) {
             throw new IllegalArgumentException("node id " + nodeId + " is already registered");
@@ -101,7 +123,7 @@ public final class Simulation<M> {
         double driftPpm = (clockRandom.nextDouble() * 2 - 1) * clocks.driftPpmMax();
         long startLocalNs = clocks.offsetNsMax() == 0 ? 0 : clockRandom.nextLong(0, clocks.offsetNsMax() + 1);
         SimClock clock = new SimClock(startLocalNs, driftPpm);
-        Node<M> node = new Node<>(this, nodeId, index, kind, factory, nodeRandom(config.seed(), nodeId), clock,
+        Node<M> node = new Node<>(this, nodeId, identity, index, kind, factory, nodeRandom(config.seed(), nodeId), clock,
                 diskRandom, config.disk());
         indexById.putNew(nodeId, index);
         nodes.add(node);
@@ -524,6 +546,17 @@ public final class Simulation<M> {
     }
 
     /** The node with this id, or null when none is registered. */
+    /** The twins of identity {@code identity} (not the original), or an empty list. */
+    List<Node<M>> twinsOf(long identity) {
+        List<Node<M>> twins = twinsByIdentity.get(identity);
+        return twins == null ? List.of() : twins;
+    }
+
+    /** The identity node {@code nodeId} has to the others (its own id unless it is a twin). */
+    public long identityOf(long nodeId) {
+        return node(nodeId).identity;
+    }
+
     Node<M> nodeOrNull(long nodeId) {
         int index = indexById.get(nodeId);
         return index < 0 ? null : nodes.get(index);
