@@ -102,8 +102,8 @@ public final class NodeReplicas {
     /** Groups whose replicas an event touched since the runtime last asked (see {@link #drainTouched}). */
     private final Set<Long> touched = new java.util.HashSet<>();
     private boolean allTouched = true;
-    /** The default group's members when {@link #followDefaultMembership} last looked at every group. */
-    private Set<Long> defaultMembersSeen = Set.of();
+    /** The default group's configuration when {@link #followDefaultMembership} last looked. */
+    private ClusterConfig defaultConfigSeen;
     private final GroupStorage storage;
     private final EnvWrapper envWrapper;
     private final Settings settings;
@@ -340,11 +340,14 @@ public final class NodeReplicas {
      */
     private void followDefaultMembership() {
         if (replicas.size() < 2) return;
-        Set<Long> members = defaultReplica.status().config().members();
-        if (defaultReplica.status().config().isJoint()) return;
-        // Every group when the default's members changed (or groups came and went); else only those an event touched.
-        boolean everyGroup = allTouched || !members.equals(defaultMembersSeen);
-        defaultMembersSeen = members;
+        ClusterConfig defaultConfig = defaultReplica.status().config();
+        if (defaultConfig.isJoint()) return;
+        // Every group when the default's configuration changed (or groups came and went); else only
+        // those an event touched other than the default (most events touch the default group alone).
+        boolean everyGroup = allTouched || !defaultConfig.equals(defaultConfigSeen);
+        defaultConfigSeen = defaultConfig;
+        if (!everyGroup && (touched.isEmpty() || (touched.size() == 1 && touched.contains(KvReplica.DEFAULT_GROUP_ID)))) return;
+        Set<Long> members = defaultConfig.members();
         for (KvReplica replica : everyGroup ? List.copyOf(replicas.values()) : touchedReplicas()) {
             if (replica == defaultReplica || !replica.isLeader()) continue;
             ClusterConfig config = replica.status().config();
@@ -449,7 +452,8 @@ public final class NodeReplicas {
      * costs what its own group costs.
      */
     public Touched drainTouched() {
-        Touched result = new Touched(allTouched, allTouched ? Set.of() : Set.copyOf(touched));
+        Touched result = new Touched(allTouched, allTouched || touched.isEmpty() ? Set.of()
+                : touched.size() == 1 ? Set.of(touched.iterator().next()) : Set.copyOf(touched));
         touched.clear();
         allTouched = false;
         return result;
