@@ -142,7 +142,28 @@ class PlantedBugTest {
         assertCaught("a twin of one server", twins);
     }
 
+    @Test
+    void quiescedFollowersThatIgnoreTheirWakeUpAreCaught() {
+        // Idle groups quiesce; when the node-level failure detector suspects the leader's node, the
+        // follower is woken to start an election. A follower that ignores it waits forever behind a
+        // dead leader: caught by the liveness phase, which demands a leader in every group.
+        SeedOutcome caught = assertCaught("quiesced followers never wake", RunSpec.defaults().withOps(400),
+                (config, env, storage, sm, listener) -> new RaftNode(config, env, storage, sm, listener) {
+                    @Override
+                    public void wake() { }
+                }, EnumSet.of(SeedOutcome.Verdict.LIVENESS_FAILURE));
+        assertTrue(caught.detail().contains("has no leader") && caught.detail().contains("quiesced"), caught.detail());
+    }
+
+    private static SeedOutcome assertCaught(String bug, RunSpec faults, RaftNodeFactory buggy, Set<SeedOutcome.Verdict> verdicts) {
+        return assertCaught(bug, faults.withRaftFactory(buggy), verdicts);
+    }
+
     private static SeedOutcome assertCaught(String bug, RunSpec spec) {
+        return assertCaught(bug, spec, CAUGHT_BY_CHECKS);
+    }
+
+    private static SeedOutcome assertCaught(String bug, RunSpec spec, Set<SeedOutcome.Verdict> verdicts) {
         List<Long> seeds = LongStream.rangeClosed(1, SEED_BUDGET).boxed().toList();
         List<SeedOutcome> outcomes = new SimSuite(spec, Runtime.getRuntime().availableProcessors()).run(seeds, true, o -> {});
         SeedOutcome last = outcomes.get(outcomes.size() - 1);
@@ -151,7 +172,7 @@ class PlantedBugTest {
         }
         System.out.printf("planted bug '%s' caught at seed %d (%d seeds run): %s: %s%n", bug, last.seed(), outcomes.size(),
                 last.verdict(), last.detail().lines().findFirst().orElse(""));
-        assertTrue(CAUGHT_BY_CHECKS.contains(last.verdict()),
+        assertTrue(verdicts.contains(last.verdict()),
                 "planted bug '" + bug + "' should be caught by a safety check, not as " + last.verdict() + ": " + last.detail());
         // The catch is reproducible: the same seed gives the same verdict.
         assertEquals(last.verdict(), new RaftKvSimulation(spec).run(last.seed()).verdict());
