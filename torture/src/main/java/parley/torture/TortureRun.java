@@ -120,11 +120,23 @@ public final class TortureRun {
                 nemesis.errors(), nemesis.windows(), recorder.ops(), historyFile);
     }
 
-    private static long startRevision(LocalCluster cluster) throws SetupException {
-        var status = cluster.status(cluster.leader() == 0 ? 1 : cluster.leader());
-        if (status == null) throw new SetupException("the leader did not answer /status before the run");
-        return status.path("revision").asLong();
+    /**
+     * The leader's revision before the run. A node that just elected itself may be slow to answer its
+     * first requests (its JIT still cold on a busy machine): asked again, for up to {@link #START_STATUS_WAIT_MS}.
+     */
+    private static long startRevision(LocalCluster cluster) throws SetupException, InterruptedException {
+        long deadline = System.nanoTime() + START_STATUS_WAIT_MS * 1_000_000L;
+        while (true) {
+            var status = cluster.status(cluster.leader() == 0 ? 1 : cluster.leader());
+            if (status != null) return status.path("revision").asLong();
+            if (System.nanoTime() > deadline) {
+                throw new SetupException("the leader did not answer /status within " + START_STATUS_WAIT_MS + " ms before the run");
+            }
+            Thread.sleep(100);
+        }
     }
+
+    private static final long START_STATUS_WAIT_MS = 15_000;
 
     /** SIGCONT the paused, restart the dead, heal every link, reset every clock and disk, lift netem. */
     private void healAll(LocalCluster cluster) throws IOException {
