@@ -39,6 +39,19 @@ public final class NodeMetrics {
     }
 
     /** Exports each peer's phi, state and incarnation as this node sees them, read from {@code view} at scrape time. */
+    /**
+     * Gauges of the node's Raft groups: how many it hosts, how many of them are quiesced (idle, no
+     * heartbeats), and how many it leads.
+     */
+    public void groups(Supplier<java.util.Map<Long, RaftKvNode.GroupView>> groups) {
+        GaugeWithCallback.builder().name("parley_groups").help("Raft groups this node hosts (default, metadata, one per keyspace)")
+                .callback(cb -> cb.call(groups.get().size())).register(registry);
+        GaugeWithCallback.builder().name("parley_groups_quiesced").help("Hosted Raft groups that are quiesced (idle: no heartbeats, no timers)")
+                .callback(cb -> cb.call(groups.get().values().stream().filter(RaftKvNode.GroupView::quiesced).count())).register(registry);
+        GaugeWithCallback.builder().name("parley_groups_led").help("Hosted Raft groups this node leads")
+                .callback(cb -> cb.call(groups.get().values().stream().filter(g -> g.status().role() == RaftRole.LEADER).count())).register(registry);
+    }
+
     public void membership(Supplier<MembershipRuntime.View> view) {
         GaugeWithCallback.builder().name("parley_membership_phi").help("Suspicion level (phi) of each peer by this node's detector")
                 .labelNames("peer").callback(cb -> eachPeer(view, m -> cb.call(m.phi(), Long.toString(m.id())))).register(registry);

@@ -127,6 +127,7 @@ public final class ServerNode implements AutoCloseable {
         forwarderRef.set(forwarder);
         NodeMetrics metrics = new NodeMetrics(node::status);
         metrics.membership(membership::view);
+        metrics.groups(node::groups);
         metricsRef.set(metrics);
         node.metrics(metrics);
         node.start();

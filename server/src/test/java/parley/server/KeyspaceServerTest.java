@@ -62,6 +62,11 @@ class KeyspaceServerTest {
             List<Long> allGroups = List.of(KvReplica.DEFAULT_GROUP_ID, KeyspaceRegistry.METADATA_GROUP_ID, ordersGroup, usersGroup);
             awaitLeaders(nodes, allGroups, "all four groups have one leader that every node knows");
             for (ServerNode node : nodes.values()) assertEquals(4, node.node().groups().size(), "groups on n" + node.config().nodeId());
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + nodes.get(1L).httpPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("parley_groups 4.0") && metrics.contains("parley_groups_quiesced ")
+                    && metrics.contains("parley_groups_led "), metrics);
             StatusRuntimeException duplicate = assertThrows(StatusRuntimeException.class,
                     () -> call(admin, KeyspaceAdminApi.CREATE, "{\"name\":\"other\",\"prefix\":\"orders/x\"}"));
             assertEquals(Status.Code.FAILED_PRECONDITION, duplicate.getStatus().getCode());
