@@ -53,12 +53,20 @@ final class DevCommand implements Callable<Integer> {
         List<Path> configs = writeConfigs(dir);
         List<Process> processes = new ArrayList<>();
         CountDownLatch stop = new CountDownLatch(1);
+        // Set before the nodes are stopped, and checked under the same lock as a restart: a node that the
+        // hook is stopping must not look like one that died and be started again behind its back.
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopAll(processes);
+            stopping.set(true);
+            synchronized (processes) {
+                stopAll(processes);
+            }
             stop.countDown();
         }, "parley-dev-stop"));
         System.out.println("parley dev: starting " + nodes + " nodes; data and logs in " + dir);
-        for (int i = 1; i <= nodes; i++) processes.add(spawn(i, configs.get(i - 1), dir));
+        synchronized (processes) {
+            for (int i = 1; i <= nodes && !stopping.get(); i++) processes.add(spawn(i, configs.get(i - 1), dir));
+        }
         if (!awaitHealthy(processes)) {
             System.out.println("parley dev: the cluster did not become healthy in " + healthyTimeoutS + " s; see the logs in " + dir);
             stopAll(processes);
@@ -68,12 +76,14 @@ final class DevCommand implements Callable<Integer> {
         // Runs until Ctrl-C (the shutdown hook stops the nodes). A node that dies (say, kill -9 to see
         // what the others do) is restarted from its data directory, as a supervisor would.
         while (!stop.await(1, TimeUnit.SECONDS)) {
-            for (int i = 0; i < processes.size(); i++) {
-                Process process = processes.get(i);
-                if (!process.isAlive() && stop.getCount() > 0) {
-                    System.out.println("parley dev: node " + (i + 1) + " exited with " + process.exitValue()
-                            + " (log: " + dir.resolve("n" + (i + 1) + ".log") + "); restarting it from its data directory");
-                    processes.set(i, spawn(i + 1, configs.get(i), dir));
+            synchronized (processes) {
+                for (int i = 0; i < processes.size() && !stopping.get(); i++) {
+                    Process process = processes.get(i);
+                    if (!process.isAlive()) {
+                        System.out.println("parley dev: node " + (i + 1) + " exited with " + process.exitValue()
+                                + " (log: " + dir.resolve("n" + (i + 1) + ".log") + "); restarting it from its data directory");
+                        processes.set(i, spawn(i + 1, configs.get(i), dir));
+                    }
                 }
             }
         }
