@@ -9,10 +9,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import parley.server.KeyspaceAdminApi;
 import parley.torture.FreePorts;
+import parley.torture.NodeHttp;
 import parley.torture.NodeProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +36,6 @@ import picocli.CommandLine.Option;
                 "Example: parley bench idle-groups --groups 1000 --measure-s 30"})
 final class BenchIdleGroupsCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     /** Linux reports process times in clock ticks of 1/100 s (sysconf(_SC_CLK_TCK) on every mainstream kernel build). */
     private static final double CLOCK_TICKS_PER_S = 100;
 
@@ -189,17 +185,9 @@ final class BenchIdleGroupsCommand implements Callable<Integer> {
         return true;
     }
 
+    /** A /status answer (with a thousand groups it is large: a longer timeout than torture's). */
     private static JsonNode status(int httpPort) {
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/status"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return NodeHttp.status(httpPort, Duration.ofSeconds(5));
     }
 
     private static void await(java.util.function.BooleanSupplier condition, long deadlineNs, String what) throws InterruptedException {

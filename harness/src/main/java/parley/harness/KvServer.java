@@ -486,7 +486,12 @@ public final class KvServer implements SimProcess<ClusterMessage> {
 
     /** Traces what this node believes whenever it changes: the timeline `--trace` shows. */
     private void observe() {
-        if (replicas != null) replicas.afterEvent(); // a request may have changed what the registry says
+        if (replicas != null) {
+            replicas.afterEvent(); // a request may have changed what the registry says
+            // As the server does after every event: so the simulator runs the same touched-groups-only
+            // path (following the default group's membership looks only at groups an event touched).
+            replicas.drainTouched();
+        }
         KvReplica replica = replicas == null ? null : replica();
         if (replica != null) observeLeases();
         if (fileSystem != null && disk.failuresRequested() > diskFailuresSeen) {

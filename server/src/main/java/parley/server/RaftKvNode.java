@@ -254,6 +254,8 @@ public final class RaftKvNode implements AutoCloseable {
         KvReplica replica = replicas.replica(groupId);
         if (replica == null) {
             for (KvReplica.Write w : batch) w.reply().failed(new ReplicaError.GroupNotHosted(nodeId, groupId));
+            // A group not hosted (dropped, or never here) keeps no queue: one queue per group ever named would grow without bound.
+            if (queue.writes.isEmpty()) unproposed.remove(groupId, queue);
             return;
         }
         replica.write(batch);

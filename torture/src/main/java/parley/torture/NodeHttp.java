@@ -10,7 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A node's HTTP side door as the torture run uses it: {@code /status}, {@code /state-hash}, {@code POST /fault/...}. */
-final class NodeHttp {
+public final class NodeHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
@@ -18,7 +18,12 @@ final class NodeHttp {
 
     /** What the node believes, or null if it did not answer in time (dead, paused, busy). */
     static JsonNode status(int httpPort) {
-        return getJson(httpPort, "/status", Duration.ofSeconds(1));
+        return status(httpPort, Duration.ofSeconds(1));
+    }
+
+    /** What the node at {@code httpPort} on loopback believes, or null if it did not answer within {@code timeout}. */
+    public static JsonNode status(int httpPort, Duration timeout) {
+        return getJson(httpPort, "/status", timeout);
     }
 
     /** {@code {appliedIndex, revision, hash}}, or null if it did not answer. */
