@@ -13,15 +13,16 @@ import parley.kv.KvResult;
 /**
  * Turns every way a request can fail into the gRPC status etcd would send: its code and its exact
  * message, because etcd's clients decide what to do by matching the message (clientv3's
- * {@code rpctypes.Error}, jetcd's exception factory). Details a Parley component adds for its own logs
- * never reach the wire.
+ * {@code rpctypes.Error}, jetcd's exception factory). Parley's own refusals (messages starting
+ * "parley:") carry their reason.
  */
 public final class EtcdErrors {
     private EtcdErrors() {}
 
     /** The state machine refused a command. */
     static StatusRuntimeException of(KvResult.Failure failure) {
-        return of(failure.error());
+        KvError error = failure.error();
+        return Status.fromCodeValue(error.grpcCode().value()).withDescription(error.grpcMessage(failure.detail())).asRuntimeException();
     }
 
     static StatusRuntimeException of(KvError error) {

@@ -91,7 +91,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
                 .maxInboundMessageSize(config.grpcInboundMessageBytesMax())
                 .permitKeepAliveTime(CLIENT_PING_INTERVAL_MS_MIN, TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .addService(new KvService(replies))
+                .addService(TxnRequestMarshaller.bind(new KvService(replies)))
                 .addService(watchService)
                 .addService(leaseService.definition())
                 .addService(new ClusterService(replies))

@@ -61,6 +61,11 @@ final class KvService extends KVGrpc.KVImplBase {
         if (!replies.admit(request, observer)) {
             return;
         }
+        int refusedDepth = TxnRequestMarshaller.refusedDepth(request);
+        if (refusedDepth > 0) {
+            observer.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription(TxnRequestMarshaller.tooDeep(refusedDepth)).asRuntimeException());
+            return;
+        }
         CompletableFuture<KvResult> result = mapped(() -> {
             KvCommand.Txn txn = RequestMapper.txn(request);
             return RequestMapper.writes(request) ? replies.backend().write(txn)

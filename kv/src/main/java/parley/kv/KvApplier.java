@@ -124,9 +124,6 @@ final class KvApplier {
     }
 
     private KvResult grant(long id, long ttlSeconds) {
-        if (id < 0) {
-            throw new KvRejection(KvError.INVALID_ARGUMENT, "lease id " + id + " is negative");
-        }
         if (ttlSeconds > config.leaseTtlSecondsMax()) {
             throw new KvRejection(KvError.LEASE_TTL_TOO_LARGE, ttlSeconds + " s");
         }

@@ -15,9 +15,14 @@ public final class KvCodec {
     /** The format version written first; a decoder refuses any other. */
     public static final int FORMAT_VERSION = 1;
     /** The deepest transaction nesting the codec accepts. */
-    public static final int TXN_DEPTH_MAX = 16;
+    public static final int TXN_DEPTH_MAX = 64; // as deep as etcd's gRPC server parses
 
     private KvCodec() {}
+
+    /** Why a txn nested {@code depth} deep is refused, when at most {@code depthMax} levels are accepted. */
+    public static String txnTooDeep(int depth, int depthMax) {
+        return "txn nests " + depth + " deep; at most " + depthMax + " levels are accepted";
+    }
 
     public static byte[] encodeCommand(KvCommand command) {
         WireWriter out = new WireWriter(64);

@@ -32,7 +32,7 @@ public record KvConfig(int txnOpsMax, int txnDepthMax, long leaseTtlSecondsMin, 
 
     /** etcd's defaults where etcd has them. */
     public static KvConfig defaults() {
-        return new KvConfig(128, 8, 1, 9_000_000_000L, 1000, 10_000, 100_000);
+        return new KvConfig(128, KvCodec.TXN_DEPTH_MAX, 1, 9_000_000_000L, 1000, 10_000, 100_000);
     }
 
     private static void require(boolean condition, String rule) {

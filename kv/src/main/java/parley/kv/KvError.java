@@ -85,4 +85,18 @@ public enum KvError {
     public String grpcMessage() {
         return grpcMessage;
     }
+
+    /**
+     * The status message for a failure with {@code detail}: etcd's errors keep etcd's exact message
+     * (clients match on it); Parley's generic ones carry their reason, so a refusal never reads only
+     * "invalid argument".
+     */
+    public String grpcMessage(String detail) {
+        if (detail.isEmpty()) return grpcMessage;
+        return switch (this) {
+            case INVALID_ARGUMENT -> "parley: " + detail;
+            case MALFORMED_COMMAND -> grpcMessage + ": " + detail;
+            default -> grpcMessage;
+        };
+    }
 }

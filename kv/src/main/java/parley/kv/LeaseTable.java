@@ -68,20 +68,29 @@ public final class LeaseTable {
         return idNext;
     }
 
-    /** Creates lease {@code id}, or when {@code id} is 0 the next unused one; returns its id. */
+    /**
+     * Creates lease {@code id}, or when {@code id} is 0 the next unused one; returns its id. As in etcd,
+     * a client may name any id but 0 (negative ones too), while ids the store chooses are positive.
+     */
     long grant(long id, long ttlSeconds) {
-        Check.that(id >= 0 && ttlSeconds > 0, "grants are checked first: id %d, ttl %d", id, ttlSeconds);
+        Check.that(ttlSeconds > 0, "grants are checked first: id %d, ttl %d", id, ttlSeconds);
         long chosen = id;
         if (chosen == 0) {
             while (leases.containsKey(idNext)) {
-                idNext++;
+                idNext = following(idNext);
             }
-            chosen = idNext++;
+            chosen = idNext;
+            idNext = following(idNext);
         }
         Lease previous = leases.putIfAbsent(chosen, new Lease(ttlSeconds));
         Check.that(previous == null, "grant of lease %d which already exists", chosen);
         changeCount++;
         return chosen;
+    }
+
+    /** The positive id after {@code id}: past Long.MAX_VALUE the search starts again at 1. */
+    private static long following(long id) {
+        return id == Long.MAX_VALUE ? 1 : id + 1;
     }
 
     /** Removes lease {@code id}, which must exist and hold no keys any more. */

@@ -53,7 +53,7 @@ final class RequestValidator {
 
     private void validateTxn(KvCommand.Txn txn, int depth) {
         if (depth > config.txnDepthMax()) {
-            throw new KvRejection(KvError.INVALID_ARGUMENT, "transactions nest deeper than " + config.txnDepthMax());
+            throw new KvRejection(KvError.INVALID_ARGUMENT, KvCodec.txnTooDeep(depth - 1 + depthOf(txn), config.txnDepthMax()));
         }
         int opsMax = config.txnOpsMax();
         if (txn.compares().size() > opsMax || txn.success().size() > opsMax || txn.failure().size() > opsMax) {
@@ -65,6 +65,17 @@ final class RequestValidator {
         for (KvCommand.Op op : txn.failure()) {
             validate(op, depth + 1);
         }
+    }
+
+    /** How deep {@code txn} nests: 1 for a txn of plain ops. */
+    private static int depthOf(KvCommand.Txn txn) {
+        int below = 0;
+        for (List<KvCommand.Op> branch : List.of(txn.success(), txn.failure())) {
+            for (KvCommand.Op op : branch) {
+                if (op instanceof KvCommand.Txn nested) below = Math.max(below, depthOf(nested));
+            }
+        }
+        return 1 + below;
     }
 
     /** The keys a branch may put and the ranges it may delete, over all nested outcomes. */

@@ -115,7 +115,10 @@ final class SnapshotCodec {
         TreeMap<Long, Long> leaseTtls = new TreeMap<>();
         int leaseCount = in.readCount("lease");
         for (int i = 0; i < leaseCount; i++) {
-            long id = in.readLong(leaseTtls.isEmpty() ? 1 : leaseTtls.lastKey() + 1, Long.MAX_VALUE, "lease id");
+            // Ascending, any id but 0 (clients may name negative ones, as in etcd).
+            if (!leaseTtls.isEmpty() && leaseTtls.lastKey() == Long.MAX_VALUE) throw in.malformed("a lease id after " + Long.MAX_VALUE);
+            long id = in.readLong(leaseTtls.isEmpty() ? Long.MIN_VALUE : leaseTtls.lastKey() + 1, Long.MAX_VALUE, "lease id");
+            if (id == 0) throw in.malformed("lease id 0, which names no lease");
             leaseTtls.put(id, in.readLong(1, Long.MAX_VALUE, "lease ttl"));
         }
         int changeCount = in.readCount("change");

@@ -25,9 +25,27 @@ class LeaseTest {
         kv.grant(7, 10);
         assertEquals(KvError.LEASE_EXISTS, kv.failure(new KvCommand.LeaseGrant(7, 10)).error());
         assertEquals(KvError.LEASE_TTL_TOO_LARGE, kv.failure(new KvCommand.LeaseGrant(8, 1001)).error());
-        assertEquals(KvError.INVALID_ARGUMENT, kv.failure(new KvCommand.LeaseGrant(-1, 10)).error());
+        assertEquals(-1, kv.grant(-1, 10), "etcd grants any id a client names but 0, negative ones too");
         KvResult.LeaseGrantResult raised = kv.expect(KvResult.LeaseGrantResult.class, new KvCommand.LeaseGrant(9, 1));
         assertEquals(5, raised.ttlSeconds(), "raised to the minimum TTL");
+    }
+
+    @Test
+    void leasesWithNegativeIdsHoldKeysAndSurviveASnapshot() {
+        kv.grant(Long.MIN_VALUE, 10);
+        kv.grant(-1, 10);
+        kv.grant(Long.MAX_VALUE, 10);
+        kv.put("a", "1", -1);
+        kv.put("b", "1", Long.MIN_VALUE);
+        assertEquals(1, kv.grant(0, 10), "the store picks positive ids");
+        byte[] snapshot = kv.machine.snapshot();
+        KvStateMachine copy = new KvStateMachine();
+        copy.restore(snapshot);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(snapshot, copy.snapshot());
+        assertEquals(List.of(Long.MIN_VALUE, -1L, 1L, Long.MAX_VALUE),
+                ((KvResult.LeaseListResult) copy.read(new KvCommand.LeaseList())).ids());
+        KvResult.LeaseRevokeResult revoked = kv.expect(KvResult.LeaseRevokeResult.class, new KvCommand.LeaseRevoke(-1));
+        assertNull(kv.get("a"), "revoking lease -1 deleted its key: " + revoked);
     }
 
     @Test

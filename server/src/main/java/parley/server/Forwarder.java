@@ -17,14 +17,26 @@ import parley.replica.KvReplica;
  * Forwards client requests from a follower to the leader over the peer transport, and answers
  * forwarded requests when this node leads. One hop only: if the leader moved meanwhile, the client
  * gets "not leader" and retries, as with etcd. Writes are never re-sent, so none applies twice.
+ *
+ * <p>An answer of any size comes back: one larger than {@link #REPLY_PART_BYTES} travels in parts,
+ * each its own peer frame, and the follower joins them, so a range succeeds through a follower
+ * exactly when it succeeds through the leader (a 6 MB answer used to exceed the 4 MiB frame limit,
+ * be dropped by the leader's transport and time out on the follower). Parts share the peers'
+ * connection with Raft's messages; a separate bulk lane is future work.
  */
 final class Forwarder {
     private static final long FORWARD_TIMEOUT_MS = 7_000;
+    /** Answers above this size travel in parts of this size: well within any peer frame limit. */
+    static final int REPLY_PART_BYTES = 1 << 20;
+    /** The most parts one answer may have: 2 GiB less a part, what one Java array (and one gRPC message) can hold. */
+    static final int REPLY_PARTS_MAX = Integer.MAX_VALUE / REPLY_PART_BYTES - 1;
 
     private final RaftKvNode node;
     private final BiConsumer<Long, PeerMessage> send;
     private final AtomicLong requestIdNext = new AtomicLong(1);
     private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    /** Parts received so far of answers still pending; an entry goes when its request completes or times out. */
+    private final ConcurrentHashMap<Long, byte[][]> partsReceived = new ConcurrentHashMap<>();
 
     /** Forwarded requests the leader never answered fail after {@link #FORWARD_TIMEOUT_MS}. */
     private final RequestDeadlines deadlines;
@@ -76,7 +88,10 @@ final class Forwarder {
         long requestId = requestIdNext.getAndIncrement();
         CompletableFuture<byte[]> future = new CompletableFuture<>();
         pending.put(requestId, future);
-        future.whenComplete((result, error) -> pending.remove(requestId));
+        future.whenComplete((result, error) -> {
+            pending.remove(requestId);
+            partsReceived.remove(requestId);
+        });
         send.accept(leader, new PeerMessage.Forward(requestId, groupId, routedAt, kind, payload));
         return deadlines.bound(future);
     }
@@ -92,9 +107,49 @@ final class Forwarder {
             case MEMBER_REMOVE -> node.removeMember(ByteBuffer.wrap(request.payload()).getLong())
                     .thenApply(config -> encodeIds(config.members()));
         };
-        answer.whenComplete((result, error) -> send.accept(from, error == null
-                ? new PeerMessage.ForwardReply(request.requestId(), result, null)
-                : new PeerMessage.ForwardReply(request.requestId(), null, errorName(error))));
+        answer.whenComplete((result, error) -> {
+            if (error != null) {
+                send.accept(from, new PeerMessage.ForwardReply(request.requestId(), null, errorName(error)));
+            } else if (result.length <= REPLY_PART_BYTES) {
+                send.accept(from, new PeerMessage.ForwardReply(request.requestId(), result, null));
+            } else {
+                sendInParts(from, request.requestId(), result);
+            }
+        });
+    }
+
+    private void sendInParts(long to, long requestId, byte[] result) {
+        int partCount = (int) ((result.length + (long) REPLY_PART_BYTES - 1) / REPLY_PART_BYTES);
+        if (partCount > REPLY_PARTS_MAX) {
+            send.accept(to, new PeerMessage.ForwardReply(requestId, null, "ERROR:parley: the answer holds " + result.length
+                    + " bytes, more than one message can carry; ask for fewer keys (limit) or through the leader"));
+            return;
+        }
+        for (int part = 0; part < partCount; part++) {
+            int from = part * REPLY_PART_BYTES;
+            byte[] bytes = java.util.Arrays.copyOfRange(result, from, Math.min(result.length, from + REPLY_PART_BYTES));
+            send.accept(to, new PeerMessage.ForwardReplyPart(requestId, part, partCount, bytes));
+        }
+    }
+
+    /** A part of a large answer to a request this node forwarded; the last one to arrive completes it. */
+    void onReplyPart(PeerMessage.ForwardReplyPart part) {
+        CompletableFuture<byte[]> future = pending.get(part.requestId());
+        if (future == null) return; // timed out already
+        byte[][] parts = partsReceived.computeIfAbsent(part.requestId(), id -> new byte[part.partCount()][]);
+        byte[] joined;
+        synchronized (parts) {
+            if (parts.length != part.partCount() || parts[part.partIndex()] != null) return; // a confused sender: let it time out
+            parts[part.partIndex()] = part.bytes();
+            for (byte[] received : parts) {
+                if (received == null) return;
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (byte[] received : parts) out.writeBytes(received);
+            joined = out.toByteArray();
+        }
+        partsReceived.remove(part.requestId());
+        future.complete(joined);
     }
 
     /** The leader answered a request this node forwarded. */

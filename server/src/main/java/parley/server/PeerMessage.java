@@ -20,6 +20,12 @@ public sealed interface PeerMessage {
     /** The leader's answer to a forwarded request: a result, or the name of an error. */
     record ForwardReply(long requestId, byte[] result, String error) implements PeerMessage {}
 
+    /**
+     * One part of an answer too large for one frame ({@link Forwarder#REPLY_PART_BYTES}): the answer's
+     * bytes split in {@code partCount} parts, of which this is number {@code partIndex} (from 0).
+     */
+    record ForwardReplyPart(long requestId, int partIndex, int partCount, byte[] bytes) implements PeerMessage {}
+
     /** A node's liveness ping (what wakes quiesced groups; see {@link parley.keyspace.NodeReplicas}). */
     record NodePing(long bootId) implements PeerMessage {}
 

@@ -17,7 +17,8 @@ import parley.transport.RaftMessageCodec;
  * group, which carries nearly all traffic today, travels bare; any other group's message is wrapped
  * as {@code [103][groupId i64][Raft message]}. The codec's version (checked in the peer handshake)
  * names this layout (version 4: forwarded requests name their group; 5: node pings, tag 104 and a
- * boot id; 6: forwarded requests carry the registry revision they were routed by), so a member speaking another one is refused at connect rather than misread.
+ * boot id; 6: forwarded requests carry the registry revision they were routed by; 7: answers larger
+ * than a part travel in parts, tag 105 {@code [requestId i64][partIndex i32][partCount i32][length i32][bytes]}), so a member speaking another one is refused at connect rather than misread.
  */
 public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
     private static final int TAG_FORWARD = 100;
@@ -25,11 +26,12 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
     private static final int TAG_SWIM = 102;
     private static final int TAG_GROUP = 103;
     private static final int TAG_NODE_PING = 104;
+    private static final int TAG_FORWARD_REPLY_PART = 105;
     private static final int PAYLOAD_BYTES_MAX = 64 << 20;
 
     private final RaftMessageCodec raft = RaftMessageCodec.withDefaultLimits();
 
-    @Override public int version() { return raft.version() * 100 + 6; }
+    @Override public int version() { return raft.version() * 100 + 7; }
 
     @Override public int encodedSizeBytesMin() { return raft.encodedSizeBytesMin(); }
 
@@ -41,6 +43,7 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
             case PeerMessage.ForwardReply r -> 1 + 8 + 4 + (r.result() == null ? 0 : r.result().length) + 2 + errorBytes(r).length;
             case PeerMessage.Swim swim -> 1 + SwimCodec.encodedSizeBytes(swim.message());
             case PeerMessage.NodePing ping -> 1 + 8;
+            case PeerMessage.ForwardReplyPart part -> 1 + 8 + 4 + 4 + 4 + part.bytes().length;
         };
     }
 
@@ -65,6 +68,8 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
                 SwimCodec.encode(swim.message(), out);
             }
             case PeerMessage.NodePing ping -> out.writeByte(TAG_NODE_PING).writeLong(ping.bootId());
+            case PeerMessage.ForwardReplyPart part -> out.writeByte(TAG_FORWARD_REPLY_PART).writeLong(part.requestId())
+                    .writeInt(part.partIndex()).writeInt(part.partCount()).writeInt(part.bytes().length).writeBytes(part.bytes());
         }
     }
 
@@ -103,6 +108,16 @@ public final class PeerMessageCodec implements MessageCodec<PeerMessage> {
             need(in, 2, "error");
             byte[] error = bytes(in, in.readUnsignedShort(), "error");
             return new PeerMessage.ForwardReply(requestId, result, error.length == 0 ? null : new String(error, StandardCharsets.UTF_8));
+        }
+        if (tag == TAG_FORWARD_REPLY_PART) {
+            need(in, 8, "partIndex and partCount");
+            int partIndex = in.readInt();
+            int partCount = in.readInt();
+            if (partCount < 2 || partCount > Forwarder.REPLY_PARTS_MAX || partIndex < 0 || partIndex >= partCount) {
+                throw new CodecException("ForwardReplyPart", "partIndex", "part " + partIndex + " of " + partCount);
+            }
+            need(in, 4, "bytes");
+            return new PeerMessage.ForwardReplyPart(requestId, partIndex, partCount, bytes(in, in.readInt(), "bytes"));
         }
         throw new CodecException("PeerMessage", "tag", "unknown tag " + tag);
     }

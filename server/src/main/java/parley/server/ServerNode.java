@@ -84,13 +84,14 @@ public final class ServerNode implements AutoCloseable {
                 if (node != null) node.stepDownForDiskFailure(failure.getMessage());
             }
         };
-        WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), WalConfig.DEFAULT.recordBytesMax(),
+        WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), config.walRecordBytesMax(),
                 faults == null ? WalConfig.DEFAULT.channelFactory() : faults.channelFactory(WalConfig.DEFAULT.channelFactory()), observer)
                 .withInlineSync(true);
         GroupFiles storage = new GroupFiles(config.dataDir(), walConfig, loop, (group, syncId) -> nodeRef.get().syncedOnLoop(group, syncId));
         storage.openDefault(); // a damaged data directory fails the start here, with its own message
         TransportConfig.Builder transportConfig = TransportConfig.builder(config.nodeId(), clusterId(config.clusterName()),
-                new InetSocketAddress(config.peerListen().host(), config.peerListen().port()));
+                new InetSocketAddress(config.peerListen().host(), config.peerListen().port()))
+                .frameBytesMax(config.peerFrameBytesMax());
         for (ServerConfig.Member member : config.members().values()) {
             if (member.id() != config.nodeId()) {
                 transportConfig.peer(member.id(), new InetSocketAddress(member.peer().host(), member.peer().port()));
@@ -104,13 +105,14 @@ public final class ServerNode implements AutoCloseable {
                         case PeerMessage.Raft raft -> nodeRef.get().deliver(from, raft.groupId(), raft.message());
                         case PeerMessage.Forward forward -> forwarderRef.get().onForward(from, forward);
                         case PeerMessage.ForwardReply reply -> forwarderRef.get().onReply(reply);
+                        case PeerMessage.ForwardReplyPart part -> forwarderRef.get().onReplyPart(part);
                         case PeerMessage.Swim swim -> membershipRef.get().deliver(from, swim.message());
                         case PeerMessage.NodePing ping -> nodeRef.get().pinged(from, ping.bootId());
                     }
                 }, peerTls(config.peerTls()), loop.ioGroup());
         ReplicaSettings settings = ReplicaSettings.standard(config.electionTimeoutMsMin(), config.electionTimeoutMsMax(),
                 config.heartbeatIntervalMs(), config.quotaBackendBytes(), config.historyRetentionRevisions())
-                .withRaft(raft -> raft.quiesce(config.quiesce()));
+                .withRaft(raft -> raft.quiesce(config.quiesce()).maxAppendBytes(config.raftEntryBytesMax()));
         ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
         RaftKvNode node = new RaftKvNode(config.nodeId(), settings, storage, storage, loop,
                 (to, group, message) -> transport.send(to, new PeerMessage.Raft(group, message)),
