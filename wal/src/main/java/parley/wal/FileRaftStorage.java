@@ -64,6 +64,8 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
 
     /** The subdirectory of a node's data directory that holds the storage of its other groups (keyspaces, metadata). */
     public static final String GROUPS_DIRECTORY = "groups";
+    /** The file (and its temporary, while being written) where a node records the cluster its data directory belongs to. */
+    public static final String CLUSTER_FILE = "cluster";
 
     private FileRaftStorage(Path dir, WalConfig config, Executor nodeExecutor, LongConsumer onSynced, java.io.Closeable directoryLock) {
         this.dir = dir;
@@ -98,6 +100,7 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
 
     private void recover() throws IOException {
         checkKnownFiles();
+        refuseSnapshotsWithoutALog();
         LogReplay replay = new LogReplay(state, checkpointLastIndexBySegment);
         RecordVisitor visitor = new RecordVisitor() {
             @Override
@@ -116,20 +119,53 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
         wal = WriteAheadLog.open(dir, config, nodeExecutor, visitor, this::preamble);
         durableSnapshot = new SnapshotFiles.Id(snapshot.index(), snapshot.term());
         for (Path deleted : SnapshotFiles.deleteAllExcept(dir, Set.of(durableSnapshot), config.fileSystem())) {
-            LOG.log(System.Logger.Level.INFO, "deleted {0}: older than the recovered snapshot, or written by a save that never became durable", deleted);
+            SnapshotFiles.Id id = SnapshotFiles.parse(deleted.getFileName().toString());
+            String why = id == null ? "a snapshot save interrupted before it was complete"
+                    : id.index() < durableSnapshot.index() ? "older than the snapshot the log names (index " + durableSnapshot.index() + ")"
+                    : "a snapshot save the log never recorded as complete (the log names index " + durableSnapshot.index() + ")";
+            LOG.log(System.Logger.Level.INFO, "deleted {0}: {1}", deleted, why);
         }
         compact(wal.durableSeq());
+    }
+
+    /** Whether {@code dir} holds at least one log segment. */
+    public static boolean holdsLog(Path dir) throws IOException {
+        try (var names = java.nio.file.Files.list(dir)) {
+            return names.anyMatch(p -> DataDirectory.segmentFirstSeq(p.getFileName().toString()) >= 0);
+        }
+    }
+
+    /**
+     * Snapshot files but no log segment: the log was lost (deleted by hand, a bad restore), and with it
+     * everything this node knew beyond those snapshots, its vote among them. Starting as a new, empty
+     * member would delete the snapshots as stale and could let the node vote with state it lost; so
+     * recovery stops here, deleting nothing, and says what it found.
+     */
+    private void refuseSnapshotsWithoutALog() throws IOException {
+        List<String> snapshots = new java.util.ArrayList<>();
+        boolean segments = false;
+        for (String name : config.fileSystem().list(dir)) {
+            if (DataDirectory.segmentFirstSeq(name) >= 0) segments = true;
+            if (SnapshotFiles.parse(name) != null) snapshots.add(name);
+        }
+        if (segments || snapshots.isEmpty()) return;
+        java.util.Collections.sort(snapshots);
+        throw new IOException("data directory " + dir + " holds " + String.join(", ", snapshots) + " but no write-ahead log"
+                + " (wal-*.log): the log was lost, and with it this node's state since that snapshot and its votes."
+                + " Nothing was deleted. To bring the node back, move the data directory aside and start it with an empty"
+                + " one: it rejoins and catches up from the other members");
     }
 
     private void checkKnownFiles() throws IOException {
         for (String name : config.fileSystem().list(dir)) {
             if (name.equals(GROUPS_DIRECTORY)) continue; // other groups' storage, beside the default group's
             boolean known = DataDirectory.segmentFirstSeq(name) >= 0 || SnapshotFiles.parse(name) != null
-                    || SnapshotFiles.isTemp(name) || name.equals(DirectoryLock.FILE_NAME);
+                    || SnapshotFiles.isTemp(name) || name.equals(DirectoryLock.FILE_NAME)
+                    || name.equals(CLUSTER_FILE) || name.equals(CLUSTER_FILE + ".tmp");
             if (!known || !config.fileSystem().isRegularFile(dir.resolve(name))) {
                 throw new IOException("data directory " + dir + " holds an unexpected entry " + dir.resolve(name)
                         + "; it may hold only wal-<seq>.log, snap-<index>-<term>.snap, " + DirectoryLock.FILE_NAME
-                        + " and the directory " + GROUPS_DIRECTORY);
+                        + ", " + CLUSTER_FILE + " and the directory " + GROUPS_DIRECTORY);
             }
         }
     }
