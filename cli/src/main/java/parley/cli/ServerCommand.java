@@ -30,6 +30,11 @@ final class ServerCommand implements Callable<Integer> {
         } catch (java.io.IOException | RuntimeException e) {
             throw new UserError("node " + config.nodeId() + " could not start: " + e.getMessage());
         }
+        // The peers keep refusing this process (another live process runs with its node id): one line, exit.
+        node.onFatal(reason -> new Thread(() -> {
+            System.err.println("parley: error: node " + config.nodeId() + " stops: " + reason);
+            System.exit(Main.EXIT_USAGE);
+        }, "parley-fatal-exit").start());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

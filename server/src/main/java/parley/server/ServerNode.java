@@ -88,9 +88,34 @@ public final class ServerNode implements AutoCloseable {
                 faults == null ? WalConfig.DEFAULT.channelFactory() : faults.channelFactory(WalConfig.DEFAULT.channelFactory()), observer)
                 .withInlineSync(true);
         GroupFiles storage = new GroupFiles(config.dataDir(), walConfig, loop, (group, syncId) -> nodeRef.get().syncedOnLoop(group, syncId));
+        // Whatever fails from here on, what was started is stopped again: a node that cannot start leaves nothing running.
+        java.util.Deque<AutoCloseable> started = new java.util.ArrayDeque<>();
+        started.push(loop);
+        started.push(storage);
+        try {
+            return start(config, raftNodes, faults, clockNs, loop, storage, nodeRef, metricsRef, started);
+        } catch (IOException | RuntimeException e) {
+            while (!started.isEmpty()) {
+                try {
+                    started.pop().close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static ServerNode start(ServerConfig config, RaftNodeFactory raftNodes, FaultHooks faults,
+                                    java.util.function.LongSupplier clockNs, EventLoop loop, GroupFiles storage,
+                                    AtomicReference<RaftKvNode> nodeRef, AtomicReference<NodeMetrics> metricsRef,
+                                    java.util.Deque<AutoCloseable> started) throws IOException {
+        ClusterIdentity.refuseLostLog(config.dataDir());
         storage.openDefault(); // a damaged data directory fails the start here, with its own message
-        TransportConfig.Builder transportConfig = TransportConfig.builder(config.nodeId(), clusterId(config.clusterName()),
+        ClusterIdentity identity = ClusterIdentity.loadOrRecord(config.dataDir(), ClusterIdentity.of(config));
+        TransportConfig.Builder transportConfig = TransportConfig.builder(config.nodeId(), identity.id(),
                 new InetSocketAddress(config.peerListen().host(), config.peerListen().port()))
+                .clusterIdentity(identity.describe())
                 .frameBytesMax(config.peerFrameBytesMax());
         for (ServerConfig.Member member : config.members().values()) {
             if (member.id() != config.nodeId()) {
@@ -118,6 +143,7 @@ public final class ServerNode implements AutoCloseable {
                 (to, group, message) -> transport.send(to, new PeerMessage.Raft(group, message)),
                 (to, bootId) -> transport.send(to, new PeerMessage.NodePing(bootId)), founders, clockNs, raftNodes, true);
         nodeRef.set(node);
+        started.push(node::close);
         Map<Long, String> swimMembers = new TreeMap<>();
         config.members().values().forEach(m -> swimMembers.put(m.id(), m.peer().toString()));
         MembershipRuntime membership = new MembershipRuntime(config.nodeId(), loop, swimMembers,
@@ -134,27 +160,98 @@ public final class ServerNode implements AutoCloseable {
         node.metrics(metrics);
         node.start();
         membership.start();
-        transport.start();
+        started.push(transport);
+        transport.start(); // names the address it could not listen on
+        AtomicReference<ServerNode> serverRef = new AtomicReference<>();
+        transport.onFatal(reason -> {
+            ServerNode server = serverRef.get();
+            if (server != null) server.fail(reason);
+        });
         // etcd's dbSize is what its quota applies to; here that is the store's key and value bytes.
-        RaftBackend backend = new RaftBackend(node, config, clusterId(config.clusterName()), node::storedBytes,
+        RaftBackend backend = new RaftBackend(node, config, identity.id(), node::storedBytes,
                 forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
         KeyspaceAdminService keyspaceAdmin = new KeyspaceAdminService(node, backend);
         grpc.addService(keyspaceAdmin.definition());
-        grpc.start(config.clientListen().host(), config.clientListen().port(), clientCredentials(config.clientTls()),
-                loop.ioGroup(), NettyIo.serverSocketChannel(loop.ioGroup()));
+        started.push(grpc::close);
+        try {
+            grpc.start(config.clientListen().host(), config.clientListen().port(), clientCredentials(config.clientTls()),
+                    loop.ioGroup(), NettyIo.serverSocketChannel(loop.ioGroup()));
+        } catch (IOException e) {
+            throw new IOException("cannot listen for etcd clients on " + config.clientListen() + " (client-listen): " + bindProblem(e), e);
+        }
         // HTTP last: once /health answers, the client API already listens (parley dev and scripts wait on /health).
-        HttpObservability http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics,
-                node::status, node::revision);
+        HttpObservability http;
+        try {
+            http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics, node::status, node::revision);
+        } catch (IOException e) {
+            throw new IOException("cannot listen for HTTP (metrics, health, status) on " + config.httpListen() + " (http-listen): "
+                    + bindProblem(e), e);
+        }
         http.statusField("membership", () -> HttpObservability.membershipJson(membership.view()));
         http.statusField("storedBytes", () -> com.fasterxml.jackson.databind.node.LongNode.valueOf(node.storedBytes()));
         http.statusField("quotaBackendBytes", () -> com.fasterxml.jackson.databind.node.LongNode.valueOf(config.quotaBackendBytes()));
         http.statusField("groups", () -> groupsJson(node));
+        http.statusField("peers", () -> peersJson(transport));
         http.addHandler("/state-hash", new StateHashPage(node));
         if (faults != null) http.addHandler("/fault/", faults::handle);
         ServerNode server = new ServerNode(config, loop, storage, transport, node, metrics, http, grpc, membership, faults);
         server.closeAlso(backend::close, forwarder::close, keyspaceAdmin::close);
+        serverRef.set(server);
         return server;
+    }
+
+    /** What a bind failure says, without the exception class names around it. */
+    private static String bindProblem(IOException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() != null && !cause.getMessage().contains("in use")) cause = cause.getCause();
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        int colon = message.lastIndexOf(": ");
+        return message.startsWith("bind(") && colon > 0 ? message.substring(colon + 2) : message;
+    }
+
+    /** The peer table as this node's transport sees it: each peer's address, whether it is connected, and why not. */
+    static com.fasterxml.jackson.databind.JsonNode peersJson(PeerTransport<PeerMessage> transport) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        for (long id : transport.peerIds()) {
+            transport.peerStatus(id).ifPresent(status -> {
+                com.fasterxml.jackson.databind.node.ObjectNode peer = out.putObject(Long.toString(id));
+                peer.put("address", status.address().getHostString() + ":" + status.address().getPort());
+                peer.put("connected", status.connected());
+                if (status.problem() != null) peer.put("problem", status.problem());
+            });
+        }
+        return out;
+    }
+
+    private volatile String fatalReason;
+    /** Null: the default, which logs the reason and closes the node. */
+    private volatile java.util.function.Consumer<String> onFatal;
+
+    /**
+     * This process must not go on (the peers keep refusing it: another live process speaks as its node
+     * id). Says so in one line and tells whoever runs it (the CLI exits; by default the node closes).
+     */
+    private void fail(String reason) {
+        fatalReason = reason;
+        java.util.function.Consumer<String> handler = onFatal;
+        if (handler != null) {
+            handler.accept(reason);
+            return;
+        }
+        LOG.log(System.Logger.Level.ERROR, "node " + config.nodeId() + " stops: " + reason);
+        new Thread(this::close, "parley-fatal-stop").start();
+    }
+
+    /** Who hears that this node must stop (see {@link #fail}); replaces the default, which closes the node. */
+    public void onFatal(java.util.function.Consumer<String> handler) {
+        onFatal = handler;
+        if (fatalReason != null) handler.accept(fatalReason);
+    }
+
+    /** Why this node had to stop, or null. */
+    public String fatalReason() {
+        return fatalReason;
     }
 
     /**
@@ -205,16 +302,6 @@ public final class ServerNode implements AutoCloseable {
         return builder.build();
     }
 
-    /** A stable 64-bit id for a cluster name (FNV-1a), shared by every member that uses the name. */
-    static long clusterId(String name) {
-        long hash = 0xcbf29ce484222325L;
-        for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            hash ^= b & 0xff;
-            hash *= 0x100000001b3L;
-        }
-        return hash & Long.MAX_VALUE;
-    }
-
     /** How long a closing node keeps its transport up so its leave reaches a few peers. */
     private static final long LEAVE_GOSSIP_MS = 100;
 
@@ -234,6 +321,9 @@ public final class ServerNode implements AutoCloseable {
     public int clientPort() { return grpc.port(); }
 
     public int peerPort() { return transport.listenAddress().getPort(); }
+
+    /** The peer transport (tests read its counters). */
+    PeerTransport<PeerMessage> transport() { return transport; }
 
     public boolean isLeader() { return node.status().role() == RaftRole.LEADER; }
 

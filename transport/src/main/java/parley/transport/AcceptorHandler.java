@@ -75,17 +75,20 @@ final class AcceptorHandler<M> extends ChannelInboundHandlerAdapter {
         String identityRefusal = context.identity().refusalOf(hello);
         SslHandler tls = ctx.pipeline().get(SslHandler.class);
         String refusal = identityRefusal != null || tls == null ? identityRefusal : certificateProblem(tls, hello.senderNodeId());
-        if (refusal != null) {
+        String duplicate = refusal != null ? null : context.inbound().duplicateOf(hello.senderNodeId(), hello.bootId(), System.nanoTime());
+        if (refusal != null || duplicate != null) {
             closing = true;
             context.counters().onHandshakeRefused();
-            LOG.log(Level.WARNING, () -> "node " + context.nodeId() + ": refusing connection from "
-                    + ctx.channel().remoteAddress() + ": " + refusal);
-            ctx.writeAndFlush(FrameCodec.refusal(ctx.alloc(), refusal)).addListener(ChannelFutureListener.CLOSE);
+            String reason = refusal != null ? refusal : duplicate;
+            String from = String.valueOf(ctx.channel().remoteAddress());
+            context.problems().report("refusing node " + hello.senderNodeId(), "node " + context.nodeId() + ": refusing connection from " + from + ": " + reason);
+            ctx.writeAndFlush(FrameCodec.refusal(ctx.alloc(), new Handshake.Refusal(reason, duplicate != null)))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         established = true;
         peerId = hello.senderNodeId();
-        context.inbound().onEstablished(peerId, ctx.channel());
+        context.inbound().onEstablished(peerId, hello.bootId(), ctx.channel(), System.nanoTime());
         ctx.writeAndFlush(FrameCodec.hello(ctx.alloc(), context.identity().helloTo(peerId)));
         LOG.log(Level.DEBUG, () -> "node " + context.nodeId() + ": accepted node " + peerId + " from "
                 + ctx.channel().remoteAddress());
@@ -104,6 +107,7 @@ final class AcceptorHandler<M> extends ChannelInboundHandlerAdapter {
         List<M> messages = new ArrayList<>();
         FrameCodec.readBatch(body, context.codec(), messages);
         context.counters().onFrameReceived(messages.size(), frameBytes);
+        context.inbound().heard(peerId, ctx.channel(), System.nanoTime());
         if (!messages.isEmpty()) deliver(ctx, messages);
     }
 

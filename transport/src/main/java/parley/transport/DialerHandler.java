@@ -60,7 +60,7 @@ final class DialerHandler extends ChannelInboundHandlerAdapter {
             case Handshake.Hello hello -> context.identity().problemWithReply(hello, peer.peerId());
         };
         if (problem != null) {
-            fail(ctx, problem);
+            fail(ctx, problem, reply instanceof Handshake.Refusal refusal && refusal.duplicateNode());
             return;
         }
         handshakeTimeout.cancel(false);
@@ -69,10 +69,13 @@ final class DialerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void fail(ChannelHandlerContext ctx, String problem) {
+        fail(ctx, problem, false);
+    }
+
+    private void fail(ChannelHandlerContext ctx, String problem, boolean refusedAsDuplicate) {
         if (!ctx.channel().isOpen()) return;
         context.counters().onHandshakeFailed();
-        LOG.log(Level.WARNING, () -> "node " + context.nodeId() + ": handshake with node " + peer.peerId()
-                + " at " + peer.address() + " failed: " + problem);
+        peer.onHandshakeFailed(problem, refusedAsDuplicate);
         ctx.close();
     }
 

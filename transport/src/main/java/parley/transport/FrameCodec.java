@@ -12,8 +12,9 @@ import java.util.List;
  *
  * <pre>
  * type 1  HELLO    magic u32 ("PRLY"), protocolVersion u16, codecVersion u16, clusterId i64,
- *                  senderNodeId i64, receiverNodeId i64
- * type 2  REFUSAL  reasonLength u16, reason UTF-8 (at most {@value #REFUSAL_REASON_BYTES_MAX} bytes)
+ *                  senderNodeId i64, receiverNodeId i64, bootId i64, identityLength u16, identity UTF-8
+ * type 2  REFUSAL  reasonLength u16, reason UTF-8 (at most {@value #REFUSAL_REASON_BYTES_MAX} bytes),
+ *                  kind u8 (0: refused; 1: another live process already speaks as the dialer's node id)
  * type 3  BATCH    messageCount u32, messages (each as its codec encodes it, back to back)
  * </pre>
  *
@@ -22,7 +23,8 @@ import java.util.List;
  * dialer sends, and only BATCH frames.
  */
 final class FrameCodec {
-    static final int PROTOCOL_VERSION = 1;
+    /** 2: HELLO carries a boot id and the cluster's identity in words; REFUSAL a kind. */
+    static final int PROTOCOL_VERSION = 2;
     static final int LENGTH_FIELD_BYTES = 4;
     static final int MAGIC = 0x50524C59; // "PRLY"
     static final int TYPE_HELLO = 1;
@@ -30,23 +32,30 @@ final class FrameCodec {
     static final int TYPE_BATCH = 3;
     /** Body bytes of a BATCH before its messages: type and count. */
     static final int BATCH_HEADER_BYTES = 1 + 4;
-    static final int HELLO_BODY_BYTES = 1 + 4 + 2 + 2 + 8 + 8 + 8;
+    static final int HELLO_BODY_BYTES = 1 + 4 + 2 + 2 + 8 + 8 + 8 + 8 + 2;
     static final int REFUSAL_REASON_BYTES_MAX = 512;
 
     private FrameCodec() {}
 
     static ByteBuf hello(ByteBufAllocator alloc, Handshake.Hello hello) {
-        ByteBuf out = alloc.ioBuffer(LENGTH_FIELD_BYTES + HELLO_BODY_BYTES);
-        out.writeInt(HELLO_BODY_BYTES).writeByte(TYPE_HELLO).writeInt(MAGIC)
+        byte[] identity = truncatedUtf8(hello.clusterIdentity());
+        ByteBuf out = alloc.ioBuffer(LENGTH_FIELD_BYTES + HELLO_BODY_BYTES + identity.length);
+        out.writeInt(HELLO_BODY_BYTES + identity.length).writeByte(TYPE_HELLO).writeInt(MAGIC)
                 .writeShort(hello.protocolVersion()).writeShort(hello.codecVersion())
-                .writeLong(hello.clusterId()).writeLong(hello.senderNodeId()).writeLong(hello.receiverNodeId());
+                .writeLong(hello.clusterId()).writeLong(hello.senderNodeId()).writeLong(hello.receiverNodeId())
+                .writeLong(hello.bootId()).writeShort(identity.length).writeBytes(identity);
         return out;
     }
 
     static ByteBuf refusal(ByteBufAllocator alloc, String reason) {
-        byte[] text = truncatedUtf8(reason);
-        ByteBuf out = alloc.ioBuffer(LENGTH_FIELD_BYTES + 3 + text.length);
-        out.writeInt(3 + text.length).writeByte(TYPE_REFUSAL).writeShort(text.length).writeBytes(text);
+        return refusal(alloc, new Handshake.Refusal(reason));
+    }
+
+    static ByteBuf refusal(ByteBufAllocator alloc, Handshake.Refusal refusal) {
+        byte[] text = truncatedUtf8(refusal.reason());
+        ByteBuf out = alloc.ioBuffer(LENGTH_FIELD_BYTES + 4 + text.length);
+        out.writeInt(4 + text.length).writeByte(TYPE_REFUSAL).writeShort(text.length).writeBytes(text)
+                .writeByte(refusal.duplicateNode() ? 1 : 0);
         return out;
     }
 
@@ -96,8 +105,19 @@ final class FrameCodec {
         r.begin("HELLO");
         int magic = r.i32("magic");
         if (magic != MAGIC) throw r.error("magic", String.format("not a Parley peer: magic 0x%08x", magic));
-        return new Handshake.Hello(r.u16("protocolVersion"), r.u16("codecVersion"), r.i64("clusterId"),
-                r.i64("senderNodeId"), r.i64("receiverNodeId"));
+        int protocolVersion = r.u16("protocolVersion");
+        int codecVersion = r.u16("codecVersion");
+        long clusterId = r.i64("clusterId");
+        long sender = r.i64("senderNodeId");
+        long receiver = r.i64("receiverNodeId");
+        if (protocolVersion < 2) {
+            // An older peer: read what it sent, so the version check can name the mismatch.
+            return new Handshake.Hello(protocolVersion, codecVersion, clusterId, sender, receiver);
+        }
+        long bootId = r.i64("bootId");
+        int identityLength = r.u16("identityLength");
+        if (identityLength > REFUSAL_REASON_BYTES_MAX) throw r.error("identityLength", "impossible identity length " + identityLength);
+        return new Handshake.Hello(protocolVersion, codecVersion, clusterId, sender, receiver, bootId, r.utf8("identity", identityLength));
     }
 
     private static Handshake.Refusal readRefusal(WireReader r, ByteBuf body) {
@@ -107,7 +127,8 @@ final class FrameCodec {
             throw r.error("reasonLength", "impossible reason length " + length);
         }
         String reason = body.readCharSequence(length, StandardCharsets.UTF_8).toString();
-        return new Handshake.Refusal(reason);
+        boolean duplicateNode = body.isReadable() && r.u8("kind") == 1;
+        return new Handshake.Refusal(reason, duplicateNode);
     }
 
     private static byte[] truncatedUtf8(String text) {

@@ -29,19 +29,27 @@ final class IdentityCheck {
 
     private final long nodeId;
     private final long clusterId;
+    private final String clusterIdentity;
+    private final long bootId;
     private final int codecVersion;
     private final LongPredicate isPeer;
     private final LongFunction<InetSocketAddress> peerAddress;
 
     IdentityCheck(long nodeId, long clusterId, int codecVersion, LongPredicate isPeer) {
-        this(nodeId, clusterId, codecVersion, isPeer, id -> null);
+        this(nodeId, clusterId, "", 0, codecVersion, isPeer, id -> null);
     }
 
-    /** @param peerAddress the configured address of a peer, or null when there is none */
-    IdentityCheck(long nodeId, long clusterId, int codecVersion, LongPredicate isPeer,
+    /**
+     * @param clusterIdentity what {@code clusterId} stands for, in words (may be empty)
+     * @param bootId          this process's boot id
+     * @param peerAddress     the configured address of a peer, or null when there is none
+     */
+    IdentityCheck(long nodeId, long clusterId, String clusterIdentity, long bootId, int codecVersion, LongPredicate isPeer,
                   LongFunction<InetSocketAddress> peerAddress) {
         this.nodeId = nodeId;
         this.clusterId = clusterId;
+        this.clusterIdentity = clusterIdentity;
+        this.bootId = bootId;
         this.codecVersion = codecVersion;
         this.isPeer = isPeer;
         this.peerAddress = peerAddress;
@@ -53,7 +61,7 @@ final class IdentityCheck {
 
     /** This node's greeting to (or reply to) node {@code receiverNodeId}. */
     Handshake.Hello helloTo(long receiverNodeId) {
-        return new Handshake.Hello(FrameCodec.PROTOCOL_VERSION, codecVersion, clusterId, nodeId, receiverNodeId);
+        return new Handshake.Hello(FrameCodec.PROTOCOL_VERSION, codecVersion, clusterId, nodeId, receiverNodeId, bootId, clusterIdentity);
     }
 
     /** Why this node refuses a dialer's greeting, or null to accept it. */
@@ -61,8 +69,8 @@ final class IdentityCheck {
         String versions = versionProblem(hello);
         if (versions != null) return versions;
         if (hello.clusterId() != clusterId) {
-            return "node " + hello.senderNodeId() + " belongs to cluster " + hello.clusterId()
-                    + ", node " + nodeId + " to cluster " + clusterId;
+            return "node " + hello.senderNodeId() + " belongs to " + describe(hello.clusterId(), hello.clusterIdentity())
+                    + ", node " + nodeId + " to " + describe(clusterId, clusterIdentity);
         }
         if (hello.receiverNodeId() != nodeId) {
             return "node " + hello.senderNodeId() + " dialed this address expecting node " + hello.receiverNodeId()
@@ -79,7 +87,8 @@ final class IdentityCheck {
         String versions = versionProblem(reply);
         if (versions != null) return versions;
         if (reply.clusterId() != clusterId) {
-            return "the node answering belongs to cluster " + reply.clusterId() + ", not " + clusterId;
+            return "node " + reply.senderNodeId() + " belongs to " + describe(reply.clusterId(), reply.clusterIdentity())
+                    + ", node " + nodeId + " to " + describe(clusterId, clusterIdentity);
         }
         if (reply.senderNodeId() != expectedPeerId) {
             return "the address of node " + expectedPeerId + " reached node " + reply.senderNodeId()
@@ -140,6 +149,11 @@ final class IdentityCheck {
 
     private static boolean isIpLiteral(String text) {
         return text.contains(":") || text.toLowerCase(Locale.ROOT).matches("[0-9.]+");
+    }
+
+    /** A cluster as a refusal names it: its identity in words when known, else its id. */
+    private static String describe(long clusterId, String identity) {
+        return identity.isEmpty() ? "cluster " + clusterId : identity + " (cluster id " + Long.toUnsignedString(clusterId, 16) + ")";
     }
 
     private String versionProblem(Handshake.Hello hello) {

@@ -41,6 +41,9 @@ final class OutboundPeer<M> {
     private final Runnable flushTask = this::flushQueued;
     private volatile boolean closed;
     private volatile boolean connected;
+    private volatile String problem;
+    /** A peer that refuses this process as a duplicate of its node id for this long means it: stop. */
+    static final long DUPLICATE_FATAL_NS = 5_000_000_000L;
 
     // Confined to the event loop.
     private final BatchWriter<M> writer;
@@ -48,6 +51,8 @@ final class OutboundPeer<M> {
     private boolean everConnected;
     private int failuresConsecutive;
     private ScheduledFuture<?> redialTimer;
+    /** When the peer first refused this process as a duplicate, in the current run of refusals (0: none). */
+    private long duplicateRefusedSinceNs;
 
     OutboundPeer(long peerId, InetSocketAddress address, TransportContext<M> context, EventLoop loop, PeerTls tls) {
         this.peerId = peerId;
@@ -69,7 +74,7 @@ final class OutboundPeer<M> {
     }
 
     PeerStatus status() {
-        return new PeerStatus(peerId, address, connected, queue.size());
+        return new PeerStatus(peerId, address, connected, queue.size(), connected ? null : problem);
     }
 
     /** Starts dialing. */
@@ -130,8 +135,10 @@ final class OutboundPeer<M> {
         attempt.closeFuture().addListener(f -> onClosed(attempt));
         connect.addListener(f -> {
             if (!f.isSuccess()) {
-                LOG.log(Level.DEBUG, () -> "node " + context.nodeId() + ": cannot connect to node " + peerId
-                        + " at " + address + ": " + f.cause().toString());
+                String cause = f.cause().getMessage() != null ? f.cause().getMessage() : f.cause().toString();
+                problem = "cannot reach node " + peerId + " at " + address + ": " + cause;
+                context.problems().report(dialKey(), "node " + context.nodeId() + ": " + problem
+                        + " (retrying with backoff up to " + context.config().reconnectBackoffMsMax() + " ms)");
                 attempt.close();
             }
         });
@@ -146,10 +153,42 @@ final class OutboundPeer<M> {
         context.counters().onConnectionEstablished(everConnected);
         LOG.log(everConnected ? Level.INFO : Level.DEBUG, () -> "node " + context.nodeId()
                 + ": connected to node " + peerId + " at " + address);
+        String connectedLine = "node " + context.nodeId() + ": connected to node " + peerId + " at " + address;
+        context.problems().resolved(dialKey(), connectedLine);
+        context.problems().resolved(handshakeKey(), connectedLine);
+        problem = null;
+        duplicateRefusedSinceNs = 0;
         everConnected = true;
         failuresConsecutive = 0;
         connected = true;
         flushQueued();
+    }
+
+    /**
+     * The handshake failed: the peer refused this node (another cluster, a wrong address in a peer
+     * table, a second process with this node id) or answered wrongly. Logged at a bounded rate.
+     */
+    void onHandshakeFailed(String why, boolean refusedAsDuplicate) {
+        problem = "handshake with node " + peerId + " at " + address + " failed: " + why;
+        context.problems().report(handshakeKey(), "node " + context.nodeId() + ": " + problem);
+        if (!refusedAsDuplicate) {
+            duplicateRefusedSinceNs = 0;
+            return;
+        }
+        long nowNs = System.nanoTime();
+        if (duplicateRefusedSinceNs == 0) {
+            duplicateRefusedSinceNs = nowNs;
+        } else if (nowNs - duplicateRefusedSinceNs >= DUPLICATE_FATAL_NS) {
+            context.fatal().accept("node " + peerId + " at " + address + " keeps refusing this process: " + why);
+        }
+    }
+
+    private String dialKey() {
+        return "dial node " + peerId;
+    }
+
+    private String handshakeKey() {
+        return "handshake node " + peerId;
     }
 
     void onWritable() {

@@ -9,5 +9,7 @@ import java.net.InetSocketAddress;
  * @param address        where this node dials it
  * @param connected      whether an outbound connection to it has completed its handshake
  * @param queuedMessages messages waiting in its outbound queue
+ * @param problem        why the last attempt to connect failed (unreachable, refused at the handshake),
+ *                       or null while connected or before any attempt failed
  */
-public record PeerStatus(long peerId, InetSocketAddress address, boolean connected, int queuedMessages) {}
+public record PeerStatus(long peerId, InetSocketAddress address, boolean connected, int queuedMessages, String problem) {}

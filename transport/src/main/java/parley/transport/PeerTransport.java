@@ -47,6 +47,9 @@ public final class PeerTransport<M> implements AutoCloseable {
     private volatile Channel listener;
     private volatile boolean started;
     private volatile boolean closed;
+    /** Told when this process must not go on (another live process speaks as this node id). */
+    private volatile java.util.function.Consumer<String> fatalHandler = reason -> { };
+    private final java.util.concurrent.atomic.AtomicBoolean fatalReported = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param config           identity, addresses and limits
@@ -70,16 +73,28 @@ public final class PeerTransport<M> implements AutoCloseable {
         this.config = config;
         this.tls = tls;
         TransportCounters counters = new TransportCounters();
-        IdentityCheck identity = new IdentityCheck(config.nodeId(), config.clusterId(), codec.version(), peers::containsKey, id -> {
+        long bootId = new java.security.SecureRandom().nextLong() | 1; // never 0, which means "unknown"
+        IdentityCheck identity = new IdentityCheck(config.nodeId(), config.clusterId(), config.clusterIdentity(), bootId,
+                codec.version(), peers::containsKey, id -> {
             OutboundPeer<M> peer = peers.get(id);
             return peer == null ? null : peer.address();
         });
         this.context = new TransportContext<>(config, codec, counters, identity, new InboundConnections(config.nodeId()),
-                deliveryExecutor, receiver);
+                deliveryExecutor, receiver, new ProblemLog(), reason -> {
+                    if (fatalReported.compareAndSet(false, true)) fatalHandler.accept(reason);
+                });
         this.ownsGroup = ioGroup == null;
         this.group = ioGroup != null ? ioGroup : NettyIo.newGroup(config.ioThreads(),
                 new DefaultThreadFactory("parley-transport-" + config.nodeId(), true));
         for (var peer : config.peers().entrySet()) addPeer(peer.getKey(), peer.getValue());
+    }
+
+    /**
+     * Who hears that this process must stop: the peers keep refusing it because another live process
+     * already speaks as its node id (a configuration mistake). Called at most once, on an I/O thread.
+     */
+    public void onFatal(java.util.function.Consumer<String> handler) {
+        fatalHandler = java.util.Objects.requireNonNull(handler);
     }
 
     /** A transport for Raft messages, plaintext, with the codec's default limits. */
@@ -94,9 +109,12 @@ public final class PeerTransport<M> implements AutoCloseable {
         if (started) throw new IllegalStateException("transport of node " + config.nodeId() + " already started");
         try {
             listener = serverBootstrap().bind(config.listenAddress()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the bind's IOException unchecked-style
             close();
-            throw new IllegalStateException("node " + config.nodeId() + " cannot listen on " + config.listenAddress() + ": " + e, e);
+            String why = e.getMessage() != null && e.getMessage().startsWith("bind(") && e.getMessage().contains(": ")
+                    ? e.getMessage().substring(e.getMessage().lastIndexOf(": ") + 2) : String.valueOf(e.getMessage());
+            throw new IllegalStateException("node " + config.nodeId() + " cannot listen for peers on "
+                    + config.listenAddress().getHostString() + ":" + config.listenAddress().getPort() + " (peer-listen): " + why, e);
         }
         started = true;
         for (OutboundPeer<M> peer : peers.values()) peer.start();

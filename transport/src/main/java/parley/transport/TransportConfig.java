@@ -10,6 +10,8 @@ import java.util.TreeMap;
  *
  * @param nodeId                      this node's id
  * @param clusterId                   the cluster this node belongs to; a peer from another cluster is refused
+ * @param clusterIdentity             what the cluster id stands for, in words (its name and founding
+ *                                    members, say): a refusal for a cluster mismatch quotes both sides' (may be empty)
  * @param listenAddress               where to accept peer connections (port 0 picks a free port)
  * @param peers                       the initial peer table, node id to address; never contains {@code nodeId}
  * @param frameBytesMax               the largest frame body sent or accepted; a larger incoming frame
@@ -29,6 +31,7 @@ import java.util.TreeMap;
 public record TransportConfig(
         long nodeId,
         long clusterId,
+        String clusterIdentity,
         InetSocketAddress listenAddress,
         Map<Long, InetSocketAddress> peers,
         int frameBytesMax,
@@ -47,6 +50,7 @@ public record TransportConfig(
 
     public TransportConfig {
         require(listenAddress != null, "listenAddress is required");
+        require(clusterIdentity != null, "clusterIdentity must not be null (may be empty)");
         require(peers != null, "peers is required");
         for (var peer : peers.entrySet()) {
             require(peer.getKey() != null && peer.getValue() != null, "peer ids and addresses must not be null");
@@ -77,6 +81,7 @@ public record TransportConfig(
     public static final class Builder {
         private final long nodeId;
         private final long clusterId;
+        private String clusterIdentity = "";
         private final InetSocketAddress listenAddress;
         private final Map<Long, InetSocketAddress> peers = new TreeMap<>();
         private int frameBytesMax = 4 * 1024 * 1024;
@@ -94,6 +99,7 @@ public record TransportConfig(
             this.listenAddress = listenAddress;
         }
 
+        public Builder clusterIdentity(String v) { clusterIdentity = v; return this; }
         public Builder peer(long id, InetSocketAddress address) { peers.put(id, address); return this; }
         public Builder peers(Map<Long, InetSocketAddress> all) { peers.putAll(all); return this; }
         public Builder frameBytesMax(int v) { frameBytesMax = v; return this; }
@@ -105,7 +111,7 @@ public record TransportConfig(
         public Builder ioThreads(int v) { ioThreads = v; return this; }
 
         public TransportConfig build() {
-            return new TransportConfig(nodeId, clusterId, listenAddress, peers, frameBytesMax, outboundQueueMessagesMax,
+            return new TransportConfig(nodeId, clusterId, clusterIdentity, listenAddress, peers, frameBytesMax, outboundQueueMessagesMax,
                     reconnectBackoffMsMin, reconnectBackoffMsMax, connectTimeoutMs, handshakeTimeoutMs,
                     inboundBatchesPendingMax, ioThreads);
         }

@@ -13,7 +13,9 @@ record TransportContext<M>(
         IdentityCheck identity,
         InboundConnections inbound,
         Executor deliveryExecutor,
-        MessageReceiver<M> receiver) {
+        MessageReceiver<M> receiver,
+        ProblemLog problems,
+        java.util.function.Consumer<String> fatal) {
 
     long nodeId() {
         return config.nodeId();

@@ -87,6 +87,12 @@ final class WireReader {
         return bytes;
     }
 
+    /** {@code length} bytes of UTF-8 text (the length already read). */
+    String utf8(String field, int length) {
+        if (length > in.readableBytes()) throw error(field, "truncated: " + length + " bytes announced, " + in.readableBytes() + " left");
+        return in.readCharSequence(length, java.nio.charset.StandardCharsets.UTF_8).toString();
+    }
+
     /** The input must be fully consumed. */
     void end() {
         if (in.isReadable()) throw error("end", in.readableBytes() + " trailing bytes");

@@ -22,14 +22,30 @@ class FrameCodecTest {
 
     @Test
     void helloLayoutIsPinned() {
-        ByteBuf frame = FrameCodec.hello(ByteBufAllocator.DEFAULT, new Handshake.Hello(1, 1, 77, 2, 3));
+        ByteBuf frame = FrameCodec.hello(ByteBufAllocator.DEFAULT, new Handshake.Hello(2, 1, 77, 2, 3));
         try {
-            assertEquals("00000021" + "01" + "50524c59" + "0001" + "0001" + "000000000000004d"
-                    + "0000000000000002" + "0000000000000003", hex(frame));
+            assertEquals("0000002b" + "01" + "50524c59" + "0002" + "0001" + "000000000000004d"
+                    + "0000000000000002" + "0000000000000003" + "0000000000000000" + "0000", hex(frame));
             frame.skipBytes(FrameCodec.LENGTH_FIELD_BYTES);
-            assertEquals(new Handshake.Hello(1, 1, 77, 2, 3), FrameCodec.readHandshake(frame));
+            assertEquals(new Handshake.Hello(2, 1, 77, 2, 3), FrameCodec.readHandshake(frame));
         } finally {
             frame.release();
+        }
+    }
+
+    @Test
+    void helloCarriesTheBootIdAndTheClusterIdentityAndARefusalItsKind() {
+        Handshake.Hello hello = new Handshake.Hello(FrameCodec.PROTOCOL_VERSION, 3, 77, 2, 3, -42, "cluster 'x' founded by members [1, 2]");
+        ByteBuf frame = FrameCodec.hello(ByteBufAllocator.DEFAULT, hello);
+        ByteBuf refusal = FrameCodec.refusal(ByteBufAllocator.DEFAULT, new Handshake.Refusal("node 2 is already connected", true));
+        try {
+            frame.skipBytes(FrameCodec.LENGTH_FIELD_BYTES);
+            assertEquals(hello, FrameCodec.readHandshake(frame));
+            refusal.skipBytes(FrameCodec.LENGTH_FIELD_BYTES);
+            assertEquals(new Handshake.Refusal("node 2 is already connected", true), FrameCodec.readHandshake(refusal));
+        } finally {
+            frame.release();
+            refusal.release();
         }
     }
 
@@ -38,7 +54,7 @@ class FrameCodecTest {
         String longReason = "x".repeat(FrameCodec.REFUSAL_REASON_BYTES_MAX + 100);
         ByteBuf frame = FrameCodec.refusal(ByteBufAllocator.DEFAULT, longReason);
         try {
-            assertEquals(3 + FrameCodec.REFUSAL_REASON_BYTES_MAX, frame.readInt());
+            assertEquals(4 + FrameCodec.REFUSAL_REASON_BYTES_MAX, frame.readInt());
             var refusal = (Handshake.Refusal) FrameCodec.readHandshake(frame);
             assertEquals(FrameCodec.REFUSAL_REASON_BYTES_MAX, refusal.reason().length());
         } finally {

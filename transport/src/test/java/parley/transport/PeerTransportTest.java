@@ -190,7 +190,9 @@ class PeerTransportTest {
             try (RawPeer impostor = new RawPeer(impostorListener.accept())) {
                 var hello = assertInstanceOf(Handshake.Hello.class,
                         FrameCodec.readHandshake(Unpooled.wrappedBuffer(impostor.readFrameBody())));
-                assertEquals(new Handshake.Hello(FrameCodec.PROTOCOL_VERSION, RaftMessageCodec.VERSION, CLUSTER, 1, 2), hello);
+                assertEquals(new Handshake.Hello(FrameCodec.PROTOCOL_VERSION, RaftMessageCodec.VERSION, CLUSTER, 1, 2,
+                        hello.bootId(), ""), hello);
+                assertTrue(hello.bootId() != 0, "a process names its boot");
                 impostor.sendHello(CLUSTER, 3, 1); // "this is node 3"
                 assertTrue(impostor.closedByOtherEnd(), "a should hang up on node 3");
             }

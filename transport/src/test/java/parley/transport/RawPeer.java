@@ -39,7 +39,7 @@ final class RawPeer implements AutoCloseable {
     }
 
     void sendHello(long clusterId, long sender, long receiver) throws IOException {
-        out.writeInt(FrameCodec.HELLO_BODY_BYTES);
+        out.writeInt(FrameCodec.HELLO_BODY_BYTES); // with an empty identity
         out.writeByte(FrameCodec.TYPE_HELLO);
         out.writeInt(FrameCodec.MAGIC);
         out.writeShort(FrameCodec.PROTOCOL_VERSION);
@@ -47,6 +47,8 @@ final class RawPeer implements AutoCloseable {
         out.writeLong(clusterId);
         out.writeLong(sender);
         out.writeLong(receiver);
+        out.writeLong(0); // boot id: unknown, so never taken for a duplicate
+        out.writeShort(0); // no identity in words
         out.flush();
     }
 

@@ -53,8 +53,10 @@ final class SegmentFiles {
         try {
             long tornBytes = last.zeroTail() ? 0 : last.fileBytes() - last.validEnd();
             if (tornBytes > 0) {
-                LOG.log(System.Logger.Level.WARNING, "{0}: cutting a torn tail of {1} bytes at offset {2}"
-                        + " (a crash interrupted a write; none of it was reported durable)", last.path(), tornBytes, last.validEnd());
+                // Say what was found, not why: a torn write and a damaged last record look alike here.
+                LOG.log(System.Logger.Level.WARNING, "{0}: the last {1} bytes (from offset {2}) do not form a whole record;"
+                        + " cut them off. A crash in the middle of a write leaves such a tail. Had a record in them been"
+                        + " acknowledged, the other members still hold it and send it again", last.path(), tornBytes, last.validEnd());
                 channel.truncate(last.validEnd());
                 config.observer().onTornTail(last.path(), last.validEnd(), tornBytes);
             }

@@ -206,6 +206,23 @@ class FileRaftStorageTest {
     }
 
     @Test
+    void aSnapshotWithoutItsLogIsReportedAsLostStateAndNothingIsDeleted() throws Exception {
+        FileRaftStorage storage = open(config);
+        storage.append(entries(1, 1, 5));
+        storage.saveSnapshot(snapshot(5, 1));
+        syncAndWait(storage);
+        storage.close();
+        for (Path segment : files("wal-")) Files.delete(segment); // an operator's mistake, a bad restore
+        List<Path> snapshots = files("snap-");
+        java.io.IOException refused = assertThrows(java.io.IOException.class, () -> open(config));
+        assertTrue(refused.getMessage().contains("but no write-ahead log") && refused.getMessage().contains("the log was lost")
+                && refused.getMessage().contains(snapshots.getFirst().getFileName().toString())
+                && refused.getMessage().contains("Nothing was deleted"), refused.getMessage());
+        assertEquals(snapshots, files("snap-"), "the snapshot is kept");
+        assertEquals(List.of(), files("wal-"), "no new, empty log was started in its place");
+    }
+
+    @Test
     void corruptionInsideTheLogStopsRecoveryNamingFileAndOffset() throws Exception {
         FileRaftStorage storage = open(config);
         storage.append(entries(1, 1, 5));
