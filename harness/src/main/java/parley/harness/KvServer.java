@@ -56,6 +56,8 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     private SimDisk disk;
     private parley.simfs.SimFileSystem fileSystem;
     private long diskFailuresSeen;
+    /** Times the nemesis freed space on this node's disk that this incarnation has applied. */
+    private long roomsSeen;
     private String lastObserved = "";
     private long leasesSeenChangeCount = -1;
     /** The lease ids this incarnation saw last (null before its first look: a restart reports nothing it did not see go). */
@@ -80,6 +82,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
             disk.markBytesElsewhere();
             this.fileSystem = run.fileSystem(storageId, disk);
             this.diskFailuresSeen = disk.failuresRequested(); // what an earlier incarnation met was fixed by the restart
+            this.roomsSeen = disk.roomsRequested();
         }
         ClusterConfig founders = new ClusterConfig(run.serverIds(), Set.of(), Set.of());
         replicas = new NodeReplicas(env, (to, group, message) -> env.send(to, new ClusterMessage.Raft(group, message)),
@@ -115,7 +118,31 @@ public final class KvServer implements SimProcess<ClusterMessage> {
             WalRaftStorage wal = wals.remove(groupId);
             if (wal != null) wal.deleteFiles();
         }
+
+        @Override
+        public String spaceProblem() {
+            return fileSystem != null && fileSystem.spaceLeftBytes() < SPACE_PROBE_BYTES
+                    ? "the simulated disk has " + fileSystem.spaceLeftBytes() + " bytes left" : null;
+        }
+
+        @Override
+        public boolean failed(long groupId) {
+            WalRaftStorage wal = wals.get(groupId);
+            return wal != null && wal.failure() != null;
+        }
+
+        @Override
+        public parley.raft.RaftStorage reopen(long groupId) {
+            WalRaftStorage failed = wals.remove(groupId);
+            if (failed != null) failed.close();
+            storages.remove(groupId);
+            if (run.tracing()) run.trace(nodeId, "reopening the log of group " + groupId + " from disk");
+            return open(groupId);
+        }
     }
+
+    /** Room the simulated disk must have again before failed logs are reopened (the server probes 8 MiB). */
+    private static final long SPACE_PROBE_BYTES = 8 << 20;
 
     private java.nio.file.Path groupDirectory(long groupId) {
         java.nio.file.Path base = run.walDirectory(nodeId);
@@ -128,12 +155,28 @@ public final class KvServer implements SimProcess<ClusterMessage> {
         @Override
         public void onGroupStarted(long groupId, KvReplica replica) {
             run.ledger().groupRuns(storageId, groupId);
+            if (groupId == KvReplica.DEFAULT_GROUP_ID) {
+                // A default replica reopened from storage (after a full disk) is as a restart: report nothing it did not see go.
+                leaseIdsSeen = null;
+                leasesSeenChangeCount = -1;
+            }
             if (run.tracing() && groupId != KvReplica.DEFAULT_GROUP_ID) run.trace(nodeId, "group " + groupId + " started");
         }
 
         @Override
         public void onGroupOpenFailed(long groupId, String detail) {
             if (run.tracing()) run.trace(nodeId, "group " + groupId + " cannot open its log (tried again later): " + detail);
+        }
+
+        @Override
+        public void onDiskStillFull(String problem) {
+            if (run.tracing()) run.trace(nodeId, "disk still full: " + problem);
+        }
+
+        @Override
+        public void onDiskHealed(java.util.Set<Long> reopened) {
+            diskFailureReported = false; // a later failure is reported again
+            if (run.tracing()) run.trace(nodeId, "disk has room again; reopened groups " + reopened + "; accepting writes");
         }
 
         @Override
@@ -223,6 +266,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
     }
 
     private void onWatchCreate(long client, ClusterMessage.WatchCreate create) {
+        if (replica() == null) return; // being reopened from storage: the watcher hears nothing and tries another server
         replica().watch(WatchRequest.of(KeyRange.all(), create.startRevision()), new WatchStream(client, create.streamId()));
     }
 
@@ -233,6 +277,10 @@ public final class KvServer implements SimProcess<ClusterMessage> {
 
     private void onAdmin(long operator, ClusterMessage.Admin admin) {
         KvReplica replica = replica();
+        if (replica == null) { // being reopened from storage
+            env.send(operator, new ClusterMessage.AdminReply(admin.requestId(), false, "the default group is being reopened from storage"));
+            return;
+        }
         ClusterConfig current = replica.status().config();
         if (admin.op() instanceof ClusterMessage.AdminOp.CreateKeyspace || admin.op() instanceof ClusterMessage.AdminOp.DropKeyspace) {
             onKeyspaceAdmin(operator, admin);
@@ -356,6 +404,10 @@ public final class KvServer implements SimProcess<ClusterMessage> {
             case ClusterMessage.LeaseOp.Grant grant -> new KvCommand.LeaseGrant(grant.leaseId(), grant.ttlSeconds());
             case ClusterMessage.LeaseOp.KeepAlive keepAlive -> new KvCommand.LeaseKeepAlive(keepAlive.leaseId());
         };
+        if (replica() == null) {
+            reply(holder, request.requestId(), new Reply.Busy("the default group is being reopened from storage"));
+            return;
+        }
         replica().write(KvReplica.Write.session(request.clientId(), request.sequence(), command,
                 new ClientReply(holder, request.requestId(), KvServer::leaseReply)));
     }
@@ -499,12 +551,16 @@ public final class KvServer implements SimProcess<ClusterMessage> {
             if (disk.lastFailureFull()) fileSystem.spaceLeft(0);
             else fileSystem.failNextForces(Integer.MAX_VALUE);
         }
+        if (fileSystem != null && disk.roomsRequested() > roomsSeen) {
+            roomsSeen = disk.roomsRequested();
+            fileSystem.spaceLeft(Long.MAX_VALUE);
+        }
         if (!diskFailureReported) {
             for (WalRaftStorage wal : wals.values()) {
                 if (wal.failure() == null) continue;
                 diskFailureReported = true;
                 if (run.tracing()) run.trace(nodeId, "write-ahead log failed: " + wal.failure());
-                replicas.diskFailed(wal.failure());
+                replicas.diskFailed(wal.failure(), wal.failedForSpace());
                 break;
             }
         }

@@ -18,7 +18,9 @@ import parley.sim.SimProcess;
  * next change must carry the next revision, and a progress notice for revision R means every
  * revision up to R has already arrived. The one allowed gap is compaction's: a stream canceled
  * because the revisions it needs were compacted away (etcd's compacted response) is reopened at
- * the compaction point, as an etcd client that resyncs would.
+ * the compaction point, as an etcd client that resyncs would. A stream that ends because its server
+ * reopened its replica from storage (after its disk filled up and had room again) is reopened where
+ * it was, as any client does when its stream breaks.
  */
 public final class SimWatcher implements SimProcess<ClusterMessage> {
     private static final int LIVENESS_TIMER = 1;
@@ -40,6 +42,8 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
     private final List<ClusterMessage.Change> seen = new ArrayList<>();
     private int streamsOpened;
     private int compactionsMet;
+    /** Streams ended because their server reopened its replica from storage. */
+    private int reopensMet;
 
     SimWatcher(RunContext run, long watcherId, List<Long> servers) {
         this.run = run;
@@ -106,9 +110,14 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
     }
 
     private void process(long from, ClusterMessage.WatchEvents events) {
+        if (events.canceled() && events.compactRevision() <= 0 && parley.replica.KvReplica.CLOSED_FOR_REOPEN_REASON.equals(events.reason())) {
+            reopensMet++;
+            openStream(); // from the revision after the last one seen: nothing may be missed
+            return;
+        }
         if (events.canceled()) {
-            // Only compaction may end a stream: the revisions it needed are gone, and etcd's answer
-            // names where a new watch may start. Anything else ending a stream is a bug.
+            // Otherwise only compaction may end a stream: the revisions it needed are gone, and etcd's
+            // answer names where a new watch may start. Anything else ending a stream is a bug.
             if (events.compactRevision() <= 0) {
                 throw new IllegalStateException("watch stream s" + streamId + " on n" + from + " canceled: " + events.reason());
             }

@@ -95,9 +95,20 @@ final class WalRaftStorage implements TrackedStorage {
         }
     }
 
+    /** Closes the log, keeping its files (its group is about to be reopened from them); syncs still pending are forgotten. */
+    void close() {
+        syncTasks.clear();
+        log.close();
+    }
+
     /** Why the log failed (a full disk, a failed fsync), or null. */
     String failure() {
         return log.failure() == null ? null : log.failure().getMessage();
+    }
+
+    /** Whether the log failed because a write found the disk full (which reopening heals once there is room). */
+    boolean failedForSpace() {
+        return log.failure() != null && log.failure().noSpace();
     }
 
     @Override public DurableState durable() { return durable; }

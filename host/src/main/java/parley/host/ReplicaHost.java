@@ -138,6 +138,21 @@ public final class ReplicaHost<P> {
         Check.that(hosted != null, "destroy: group %d is not hosted on n%d", groupId, node.nodeId());
         tombstones.add(groupId);
         tombstoneLog.record(groupId);
+        unhost(hosted);
+    }
+
+    /**
+     * Stops hosting the replica of {@code groupId} without burying the group: its timers are
+     * cancelled and messages for it are dropped until it is {@link #open opened} again (its node is
+     * reopening it from storage).
+     */
+    public void release(long groupId) {
+        Hosted<P> hosted = byGroup.remove(groupId);
+        Check.that(hosted != null, "release: group %d is not hosted on n%d", groupId, node.nodeId());
+        unhost(hosted);
+    }
+
+    private void unhost(Hosted<P> hosted) {
         for (int localId = hosted.armed.nextSetBit(0); localId >= 0; localId = hosted.armed.nextSetBit(localId + 1)) {
             node.cancelTimer(nodeTimerId(hosted.slot, localId));
         }

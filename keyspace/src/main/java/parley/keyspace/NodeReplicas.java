@@ -49,6 +49,29 @@ public final class NodeReplicas {
 
         /** Deletes what the group stored; called after its replica is destroyed and buried. Idempotent. */
         void delete(long groupId);
+
+        /**
+         * Null when the disk takes writes again after it filled up, else why not (asked before the
+         * groups whose storage failed are reopened). A runtime that cannot tell says null.
+         */
+        default String spaceProblem() {
+            return null;
+        }
+
+        /** Whether group {@code groupId}'s storage failed, so that only reopening it makes it usable again. */
+        default boolean failed(long groupId) {
+            return false;
+        }
+
+        /**
+         * Closes group {@code groupId}'s failed storage and opens it again: recovered from what is on
+         * disk, as at a restart.
+         *
+         * @throws java.io.UncheckedIOException when it cannot be opened now; it is tried again later
+         */
+        default RaftStorage reopen(long groupId) {
+            throw new UnsupportedOperationException("this runtime cannot reopen storage in place");
+        }
     }
 
     /** Lets a runtime wrap the Env a group's replica sees (the simulator checks durability order there). */
@@ -82,6 +105,15 @@ public final class NodeReplicas {
 
         /** Group {@code groupId}'s storage could not be opened; it is tried again later. */
         default void onGroupOpenFailed(long groupId, String detail) {}
+
+        /**
+         * The disk that filled up still takes no writes ({@code problem} says why); tried again every
+         * {@link #HEAL_RETRY_NS}. A runtime logs it at a bounded rate.
+         */
+        default void onDiskStillFull(String problem) {}
+
+        /** The disk takes writes again: {@code reopened} groups were reopened from storage; writes are accepted again. */
+        default void onDiskHealed(Set<Long> reopened) {}
     }
 
     /** How one node's replicas are made: everything but the group id and founders is shared. */
@@ -90,6 +122,10 @@ public final class NodeReplicas {
 
     /** The node's own timer (slot 0 of the host's timer space, which no replica gets). */
     private static final int LIVENESS_TIMER_ID = 1;
+    /** The node's timer for another look at a disk that filled up. */
+    private static final int HEAL_TIMER_ID = 2;
+    /** How often a node whose disk filled up looks whether it has room again. */
+    public static final long HEAL_RETRY_NS = 1_000_000_000L;
 
     private final Env<?> node;
     private final ReplicaHost<RaftMessage> host;
@@ -114,6 +150,10 @@ public final class NodeReplicas {
     private KvReplica metadata;
     private KeyspaceRegistry registry;
     private String diskFailure;
+    /** Whether {@link #diskFailure} is a full disk, which heals once there is room (an fsync failure never does). */
+    private boolean diskHealable;
+    /** Groups closed to be reopened from storage whose reopening failed; tried again with the next heal. */
+    private final Set<Long> reopenPending = new TreeSet<>();
     private boolean started;
     /** Keyspace groups this node should host but whose storage failed to open, with their founders. */
     private final Map<Long, ClusterConfig> openPending = new TreeMap<>();
@@ -230,8 +270,9 @@ public final class NodeReplicas {
     /** Node timer {@code nodeTimerId} fired. */
     public void onTimer(int nodeTimerId) {
         if (nodeTimerId < ReplicaHost.LOCAL_TIMER_IDS) {
-            Check.that(nodeTimerId == LIVENESS_TIMER_ID, "unknown node timer %d", nodeTimerId);
-            onLivenessTimer();
+            Check.that(nodeTimerId == LIVENESS_TIMER_ID || nodeTimerId == HEAL_TIMER_ID, "unknown node timer %d", nodeTimerId);
+            if (nodeTimerId == LIVENESS_TIMER_ID) onLivenessTimer();
+            else tryHeal();
         } else {
             long groupId = host.onTimer(nodeTimerId);
             if (groupId >= 0) touched.add(groupId);
@@ -249,12 +290,85 @@ public final class NodeReplicas {
         afterEvent();
     }
 
-    /** The node's disk failed: every group refuses writes and hands leadership away. */
-    public void diskFailed(String detail) {
+    /**
+     * The node's disk failed: every group refuses writes and hands leadership away. When a write found
+     * the disk full ({@code noSpace}), the node looks every {@link #HEAL_RETRY_NS} whether it has room
+     * again, and then reopens the groups whose storage failed and accepts writes again: no restart. A
+     * failed fsync stays failed until the node restarts (the kernel's cache may no longer match the disk).
+     */
+    public void diskFailed(String detail, boolean noSpace) {
+        boolean first = diskFailure == null;
         diskFailure = detail;
+        diskHealable = first ? noSpace : diskHealable && noSpace;
         allTouched = true;
         for (KvReplica replica : List.copyOf(replicas.values())) replica.diskFailed(detail);
+        if (diskHealable) node.setTimer(HEAL_TIMER_ID, HEAL_RETRY_NS);
+        else node.cancelTimer(HEAL_TIMER_ID);
         afterEvent();
+    }
+
+    /** Why this node refuses writes because of its disk, or null. */
+    public String diskFailure() {
+        return diskFailure;
+    }
+
+    /**
+     * The heal timer: once the disk takes writes again, every group whose storage failed is closed
+     * (its waiting requests answered, its watches ended) and opened again from storage, as at a
+     * restart; every other group just accepts writes again.
+     */
+    private void tryHeal() {
+        if (diskFailure == null || !diskHealable) return;
+        String problem = storage.spaceProblem();
+        if (problem != null) {
+            listener.onDiskStillFull(problem);
+            node.setTimer(HEAL_TIMER_ID, HEAL_RETRY_NS);
+            return;
+        }
+        Set<Long> reopened = new TreeSet<>();
+        for (long groupId : List.copyOf(replicas.keySet())) {
+            if (!storage.failed(groupId)) continue;
+            KvReplica failed = replicas.remove(groupId);
+            failed.close(KvReplica.CLOSED_FOR_REOPEN_REASON);
+            host.release(groupId);
+            if (groupId == KvReplica.DEFAULT_GROUP_ID) defaultReplica = null;
+            if (groupId == KeyspaceRegistry.METADATA_GROUP_ID) metadata = null;
+            reopenPending.add(groupId);
+        }
+        for (long groupId : List.copyOf(reopenPending)) {
+            if (reopen(groupId)) {
+                reopenPending.remove(groupId);
+                reopened.add(groupId);
+            }
+        }
+        if (!reopenPending.isEmpty()) {
+            node.setTimer(HEAL_TIMER_ID, HEAL_RETRY_NS);
+            return;
+        }
+        diskFailure = null;
+        diskHealable = false;
+        allTouched = true;
+        for (KvReplica replica : List.copyOf(replicas.values())) replica.diskRecovered();
+        listener.onDiskHealed(reopened);
+    }
+
+    /** Opens group {@code groupId} again from its storage; false (tried again later) when it cannot be opened now. */
+    private boolean reopen(long groupId) {
+        RaftStorage groupStorage;
+        try {
+            groupStorage = storage.reopen(groupId);
+        } catch (java.io.UncheckedIOException e) {
+            listener.onGroupOpenFailed(groupId, e.getMessage());
+            return false;
+        }
+        ClusterConfig founders = settings.founders();
+        for (Keyspace keyspace : registry.keyspaces()) {
+            if (keyspace.groupId() == groupId) founders = ClusterConfig.of(keyspace.replicas(), java.util.Set.of());
+        }
+        KvReplica replica = startGroup(groupId, groupStorage, founders);
+        if (groupId == KvReplica.DEFAULT_GROUP_ID) defaultReplica = replica;
+        if (groupId == KeyspaceRegistry.METADATA_GROUP_ID) metadata = replica;
+        return true;
     }
 
     /**
@@ -339,7 +453,7 @@ public final class NodeReplicas {
      * refused or lost proposal is simply made again.
      */
     private void followDefaultMembership() {
-        if (replicas.size() < 2) return;
+        if (replicas.size() < 2 || defaultReplica == null) return; // (null while the default group is being reopened)
         ClusterConfig defaultConfig = defaultReplica.status().config();
         if (defaultConfig.isJoint()) return;
         // Every group when the default's configuration changed (or groups came and went); else only
@@ -415,6 +529,10 @@ public final class NodeReplicas {
 
     private KvReplica openGroup(long groupId, ClusterConfig founders) {
         RaftStorage groupStorage = storage.open(groupId); // first: a failure leaves the host untouched
+        return startGroup(groupId, groupStorage, founders);
+    }
+
+    private KvReplica startGroup(long groupId, RaftStorage groupStorage, ClusterConfig founders) {
         Env<RaftMessage> env = envWrapper.wrap(groupId, host.open(groupId));
         KvReplica replica = new KvReplica(env, groupStorage, settings.replica(), founders, settings.raftNodes(),
                 settings.leaseClocks(), observers.apply(groupId));

@@ -37,7 +37,8 @@ public record WatchResponse(long watchId, long revision, List<Event> events, boo
         return new WatchResponse(watchId, revision, List.of(), false, false, 0, "");
     }
 
-    static WatchResponse canceled(long watchId, long revision, String reason) {
+    /** Watch {@code watchId} ended at {@code revision} for {@code reason} (sent once, last). */
+    public static WatchResponse canceled(long watchId, long revision, String reason) {
         return new WatchResponse(watchId, revision, List.of(), false, true, 0, reason);
     }
 

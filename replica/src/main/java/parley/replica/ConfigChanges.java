@@ -33,6 +33,13 @@ final class ConfigChanges {
         waiters.add(new Waiter(removedId, reply));
     }
 
+    /** Fails every waiting removal with {@code error} (the replica is closing). */
+    void failAll(ReplicaError error) {
+        List<Waiter> failed = new ArrayList<>(waiters);
+        waiters.clear();
+        failed.forEach(waiter -> waiter.reply().failed(error));
+    }
+
     /** The configuration as of the replica's latest event. */
     void observe(ClusterConfig config) {
         if (config.isJoint()) return; // only a final configuration has removed anyone

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import parley.core.Check;
@@ -227,6 +228,42 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
             if (best != 0) raft.transferLeadership(best);
         }
         afterEvent();
+    }
+
+    /**
+     * The disk has room again: writes are accepted once more. (Groups whose storage failed are not
+     * healed this way: their node reopens them from disk; see {@link #close}.)
+     */
+    public void diskRecovered() {
+        diskFailure = null;
+        afterEvent();
+    }
+
+    /** Why a watch ended when its replica was closed to be reopened from storage: its client watches again from where it was. */
+    public static final String CLOSED_FOR_REOPEN_REASON =
+            "parley: this node's disk filled up and has room again; its replica restarted from storage, watch again";
+
+    /**
+     * Ends this replica in place, before its node opens the group again from storage (after its log
+     * failed on a full disk that has room again): every request still waiting is answered (writes:
+     * outcome unknown, as they may have reached the log; reads and progress requests: not leader), and
+     * every watch ends with {@code reason}, so its client watches again. Its timers are the host's to
+     * cancel. Nothing is called on it afterwards.
+     */
+    public void close(String reason) {
+        List<Reply<KvResult>> pendingWrites = new ArrayList<>(writes.values());
+        writes.clear();
+        pendingWrites.forEach(reply -> reply.failed(new ReplicaError.OutcomeUnknown()));
+        List<PendingRead> pendingReads = new ArrayList<>(reads.values());
+        reads.clear();
+        pendingReads.forEach(read -> read.reply().failed(new ReplicaError.NotLeader(0)));
+        List<ProgressWaiter> waiters = new ArrayList<>(progressWaiters);
+        progressWaiters.clear();
+        waiters.forEach(waiter -> waiter.reply().failed(new ReplicaError.NotLeader(0)));
+        configChanges.failAll(new ReplicaError.OutcomeUnknown());
+        Map<Long, Consumer<WatchResponse>> sinks = new TreeMap<>(watchSinks);
+        watchSinks.clear();
+        sinks.forEach((watchId, sink) -> sink.accept(WatchResponse.canceled(watchId, kv.revision(), reason)));
     }
 
     // ---- requests ----

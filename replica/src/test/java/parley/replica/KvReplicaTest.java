@@ -155,6 +155,29 @@ class KvReplicaTest {
     }
 
     @Test
+    void aDiskThatHasRoomAgainTakesWritesAgain() {
+        World world = started(settings(0, 0));
+        world.replica.diskFailed("no space left on device");
+        assertInstanceOf(ReplicaError.NoSpace.class, put(world, "k", "v").error);
+        world.replica.diskRecovered();
+        assertNull(put(world, "k", "v").error);
+    }
+
+    @Test
+    void closingAnswersEveryWaitingRequestAndEndsEveryWatchWithItsReason() {
+        World world = started(settings(0, 0));
+        List<WatchResponse> seen = new ArrayList<>();
+        world.replica.watch(WatchRequest.of(KeyRange.all(), 0), seen::add);
+        Answer<KvResult> waiting = new Answer<>();
+        KvCommand command = KvCommand.Put.of(Bytes.utf8("k"), Bytes.utf8("v"));
+        world.replica.write(KvReplica.Write.own(command, KvCodec.encodeCommand(command), waiting)); // not yet committed
+        world.replica.close(KvReplica.CLOSED_FOR_REOPEN_REASON);
+        assertInstanceOf(ReplicaError.OutcomeUnknown.class, waiting.error, "a write that may have reached the log: outcome unknown");
+        WatchResponse last = seen.get(seen.size() - 1);
+        assertTrue(last.canceled() && last.cancelReason().equals(KvReplica.CLOSED_FOR_REOPEN_REASON), "the watch ended: " + last);
+    }
+
+    @Test
     void theLeaderCompactsHistoryThroughTheLogOnceRetentionIsExceeded() {
         World world = started(settings(10, 0));
         for (int i = 0; i < 30; i++) put(world, "k", "v" + i);

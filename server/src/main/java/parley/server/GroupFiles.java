@@ -92,6 +92,60 @@ final class GroupFiles implements NodeReplicas.GroupStorage, ReplicaHost.Tombsto
         }
     }
 
+    /** How much a full disk must take again before failed logs are reopened: room for a segment's zero-fill, twice. */
+    private static final int SPACE_PROBE_BYTES = 8 << 20;
+
+    /**
+     * Null when the disk takes writes again: a probe file of {@link #SPACE_PROBE_BYTES} in the data
+     * directory is written, fsynced and deleted (through the log's own channels, so injected faults
+     * apply). Otherwise why not.
+     */
+    /** How often {@link #spaceProblem} looked (tests). */
+    long spaceProbes() {
+        return spaceProbes.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong spaceProbes = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public String spaceProblem() {
+        spaceProbes.incrementAndGet();
+        Path probe = dataDir.resolve(FileRaftStorage.SPACE_PROBE_FILE);
+        try {
+            try (var channel = walConfig.channelFactory().open(probe, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING))) {
+                java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 << 10);
+                for (long written = 0; written < SPACE_PROBE_BYTES; written += zeros.capacity()) {
+                    zeros.clear();
+                    while (zeros.hasRemaining()) channel.write(zeros, written + zeros.position());
+                }
+                channel.force(true);
+            }
+            return null;
+        } catch (IOException e) {
+            return "writing " + SPACE_PROBE_BYTES + " bytes to " + probe + ": " + e.getMessage();
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not delete " + probe + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public boolean failed(long groupId) {
+        FileRaftStorage storage = open.get(groupId);
+        return storage != null && storage.failure() != null;
+    }
+
+    @Override
+    public RaftStorage reopen(long groupId) {
+        FileRaftStorage failed = open.remove(groupId);
+        if (failed != null) failed.close();
+        return open(groupId);
+    }
+
     /** The first failure of any group's log, or null. */
     WalFailedException failure() {
         for (FileRaftStorage storage : open.values()) if (storage.failure() != null) return storage.failure();

@@ -18,7 +18,7 @@ import parley.raft.RaftStatus;
 
 /**
  * A node's HTTP side door: {@code /metrics} (Prometheus text format), {@code /health} (200 when the
- * node knows a leader, 503 otherwise, with the reason) and {@code /status} (what the node believes,
+ * node knows a leader and its disk takes writes, 503 otherwise, with the reason) and {@code /status} (what the node believes,
  * as JSON: term, role, leader, commit and applied index, and per peer the leader's view).
  */
 public final class HttpObservability implements AutoCloseable {
@@ -27,6 +27,12 @@ public final class HttpObservability implements AutoCloseable {
 
     public HttpObservability(String host, int port, NodeMetrics metrics, Supplier<RaftStatus> status,
                              Supplier<Long> revision) throws IOException {
+        this(host, port, metrics, status, revision, () -> null);
+    }
+
+    /** @param diskFailure why the node's disk takes no writes (a full disk, a failed fsync), or null */
+    public HttpObservability(String host, int port, NodeMetrics metrics, Supplier<RaftStatus> status,
+                             Supplier<Long> revision, Supplier<String> diskFailure) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "parley-http");
@@ -40,8 +46,10 @@ public final class HttpObservability implements AutoCloseable {
         });
         server.createContext("/health", exchange -> {
             RaftStatus s = status.get();
-            boolean healthy = s.leaderId() != 0;
-            String text = healthy ? "ok: leader n" + s.leaderId() + " term " + s.term() + "\n"
+            String disk = diskFailure.get();
+            boolean healthy = s.leaderId() != 0 && disk == null;
+            String text = disk != null ? "unhealthy: disk: " + disk + "\n"
+                    : healthy ? "ok: leader n" + s.leaderId() + " term " + s.term() + "\n"
                     : "unhealthy: no leader known (term " + s.term() + ", role " + s.role() + ")\n";
             respond(exchange, healthy ? 200 : 503, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
         });

@@ -52,6 +52,11 @@ public final class RaftKvNode implements AutoCloseable {
     /** What each group believes, as of the node's last event that touched it (read from any thread). */
     private final java.util.concurrent.ConcurrentHashMap<Long, GroupView> views = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile KeyspaceRegistry registry;
+    /** What {@link NodeReplicas#diskFailure} says, for other threads (the client API, /health). */
+    private volatile String diskFailure;
+    /** Reports of a disk that stays full: once, then once a minute. */
+    private long diskStillFullLoggedNs;
+    private static final long DISK_STILL_FULL_LOG_INTERVAL_NS = 60_000_000_000L;
 
     /** One group's published beliefs: its Raft status, store revision and stored bytes. */
     public record GroupView(long groupId, RaftStatus status, long revision, long storedBytes, boolean quiesced) {}
@@ -131,6 +136,22 @@ public final class RaftKvNode implements AutoCloseable {
                         LOG.log(System.Logger.Level.ERROR, "n" + nodeId + ": cannot open the storage of group " + groupId
                                 + " (tried again in a second): " + detail);
                     }
+
+                    @Override public void onDiskStillFull(String problem) {
+                        long nowNs = System.nanoTime();
+                        if (diskStillFullLoggedNs != 0 && nowNs - diskStillFullLoggedNs < DISK_STILL_FULL_LOG_INTERVAL_NS) return;
+                        diskStillFullLoggedNs = nowNs;
+                        LOG.log(System.Logger.Level.WARNING, "n" + nodeId + ": the disk is still full, writes stay refused"
+                                + " (looked again every second; said again in a minute): " + problem);
+                    }
+
+                    @Override public void onDiskHealed(java.util.Set<Long> reopened) {
+                        diskStillFullLoggedNs = 0;
+                        diskFailure = null;
+                        LOG.log(System.Logger.Level.INFO, "n" + nodeId + ": the disk has room again; "
+                                + (reopened.isEmpty() ? "" : "reopened the write-ahead log of group(s) " + reopened + " from disk; ")
+                                + "accepting writes again");
+                    }
                 });
         this.registry = replicas.registry();
     }
@@ -187,14 +208,22 @@ public final class RaftKvNode implements AutoCloseable {
     }
 
     /**
-     * The write-ahead log failed (a full disk): this node can no longer make anything durable. It
-     * refuses writes from now on and, if it leads, hands leadership away (see {@link KvReplica#diskFailed}).
+     * A write-ahead log failed: this node can no longer make anything durable. It refuses writes and,
+     * where it leads, hands leadership away (see {@link KvReplica#diskFailed}). After a full disk
+     * ({@code noSpace}) it heals by itself once there is room again ({@link NodeReplicas#diskFailed});
+     * after a failed fsync only a restart clears it.
      */
-    public void stepDownForDiskFailure(String detail) {
+    public void stepDownForDiskFailure(String detail, boolean noSpace) {
         loop.execute(() -> {
-            replicas.diskFailed(detail);
+            replicas.diskFailed(detail, noSpace);
+            diskFailure = replicas.diskFailure();
             publish();
         });
+    }
+
+    /** Why this node refuses writes because of its disk (a full disk, a failed fsync), or null. */
+    public String diskFailure() {
+        return diskFailure;
     }
 
     /**

@@ -81,7 +81,7 @@ public final class ServerNode implements AutoCloseable {
             @Override public void onFailure(WalFailedException failure) {
                 LOG.log(System.Logger.Level.ERROR, "write-ahead log failed; this node stops accepting writes: " + failure.getMessage());
                 RaftKvNode node = nodeRef.get();
-                if (node != null) node.stepDownForDiskFailure(failure.getMessage());
+                if (node != null) node.stepDownForDiskFailure(failure.getMessage(), failure.noSpace());
             }
         };
         WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), config.walRecordBytesMax(),
@@ -169,7 +169,7 @@ public final class ServerNode implements AutoCloseable {
         });
         // etcd's dbSize is what its quota applies to; here that is the store's key and value bytes.
         RaftBackend backend = new RaftBackend(node, config, identity.id(), node::storedBytes,
-                forwarder, metrics, () -> storage.failure() == null ? null : storage.failure().getMessage());
+                forwarder, metrics, node::diskFailure);
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
         KeyspaceAdminService keyspaceAdmin = new KeyspaceAdminService(node, backend);
         grpc.addService(keyspaceAdmin.definition());
@@ -183,7 +183,8 @@ public final class ServerNode implements AutoCloseable {
         // HTTP last: once /health answers, the client API already listens (parley dev and scripts wait on /health).
         HttpObservability http;
         try {
-            http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics, node::status, node::revision);
+            http = new HttpObservability(config.httpListen().host(), config.httpListen().port(), metrics, node::status, node::revision,
+                    node::diskFailure);
         } catch (IOException e) {
             throw new IOException("cannot listen for HTTP (metrics, health, status) on " + config.httpListen() + " (http-listen): "
                     + bindProblem(e), e);
@@ -321,6 +322,9 @@ public final class ServerNode implements AutoCloseable {
     public int clientPort() { return grpc.port(); }
 
     public int peerPort() { return transport.listenAddress().getPort(); }
+
+    /** Where the node's groups keep their files (tests). */
+    GroupFiles storage() { return storage; }
 
     /** The peer transport (tests read its counters). */
     PeerTransport<PeerMessage> transport() { return transport; }

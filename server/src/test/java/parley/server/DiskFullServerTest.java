@@ -30,6 +30,102 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DiskFullServerTest {
 
+    /**
+     * A full disk heals without a restart: while full, the node refuses writes with etcd's "database
+     * space exceeded" and /health says why; once space returns it reopens its log by itself, says so
+     * once, accepts writes again and holds every acknowledged write; and it logs the failure once, then
+     * at a bounded rate, without stack traces.
+     */
+    @Test
+    void aFullDiskThatGetsRoomAgainHealsWithoutARestart(@TempDir Path dir) throws Exception {
+        int[] peerPorts = ServerNodeTest.freePorts(3);
+        Map<Long, ServerNode> nodes = new TreeMap<>();
+        List<ManagedChannel> channels = new ArrayList<>();
+        Map<String, String> acknowledged = new TreeMap<>();
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord record) { records.add(record); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        java.util.logging.Logger parleyLog = java.util.logging.Logger.getLogger("parley");
+        parleyLog.addHandler(capture);
+        try {
+            for (long id = 1; id <= 3; id++) {
+                nodes.put(id, ServerNode.start(ServerNodeTest.config(id, dir, peerPorts, "fault-injection = on")));
+            }
+            ServerNode leader = ServerNodeTest.awaitLeader(nodes);
+            ServerNode full = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+            KVGrpc.KVBlockingStub viaFull = stub(channels, full);
+            for (int i = 0; i < 10; i++) put(viaFull, acknowledged, "k" + i, "before-" + i);
+
+            full.faults().diskFull(true);
+            KVGrpc.KVBlockingStub viaLeader = stub(channels, leader);
+            String refusal = null;
+            for (int attempt = 0; attempt < 50 && refusal == null; attempt++) {
+                put(viaLeader, acknowledged, "during-" + attempt, "v"); // the follower's log fills up with these
+                try {
+                    put(viaFull, acknowledged, "k-full-" + attempt, "v");
+                } catch (StatusRuntimeException e) {
+                    if (String.valueOf(e.getStatus().getDescription()).contains("database space exceeded")) refusal = e.getStatus().toString();
+                }
+                if (refusal == null) Thread.sleep(20);
+            }
+            assertTrue(refusal != null, "the node with the full disk says why it refuses writes");
+            String health = http(full, "/health");
+            assertTrue(health.startsWith("unhealthy: disk: ") && health.contains("No space left on device"), health);
+
+            long probesBefore = full.storage().spaceProbes();
+            long probeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (full.storage().spaceProbes() < probesBefore + 3 && System.nanoTime() < probeDeadline && pause()) {
+                // the disk stays full while the node looks for room three more times (once a second)
+            }
+            assertTrue(full.storage().spaceProbes() >= probesBefore + 3, "the node keeps looking for room");
+            full.faults().diskFull(false);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            boolean accepted = false;
+            for (int i = 0; !accepted && System.nanoTime() < deadline; i++) {
+                try {
+                    put(viaFull, acknowledged, "k-after-" + i, "after-" + i);
+                    accepted = true;
+                } catch (StatusRuntimeException e) {
+                    Thread.sleep(100); // the node reopens its log within a second of the disk having room
+                }
+            }
+            assertTrue(accepted, "writes through the node are accepted again, without a restart");
+            assertTrue(http(full, "/health").startsWith("ok"), http(full, "/health"));
+            assertTrue(records.stream().anyMatch(r -> r.getMessage().contains("the disk has room again")), "it says it healed");
+            assertTrue(records.stream().noneMatch(r -> r.getThrown() != null), "no stack traces: "
+                    + records.stream().filter(r -> r.getThrown() != null).map(java.util.logging.LogRecord::getMessage).toList());
+            long stillFull = records.stream().filter(r -> r.getMessage().contains("the disk is still full")).count();
+            assertTrue(stillFull == 1, "the full disk is reported once a minute, not every second: " + stillFull);
+
+            for (ServerNode n : nodes.values()) {
+                KVGrpc.KVBlockingStub stub = stub(channels, n);
+                long readUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                for (Map.Entry<String, String> write : acknowledged.entrySet()) {
+                    RangeResponse r;
+                    do {
+                        r = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).range(RangeRequest.newBuilder()
+                                .setKey(ByteString.copyFromUtf8(write.getKey())).setSerializable(true).build());
+                    } while (r.getKvsCount() == 0 && System.nanoTime() < readUntil && pause());
+                    assertEquals(1, r.getKvsCount(), "node " + n.config().nodeId() + " lost acknowledged " + write.getKey());
+                    assertEquals(write.getValue(), r.getKvs(0).getValue().toStringUtf8());
+                }
+            }
+        } finally {
+            parleyLog.removeHandler(capture);
+            for (ManagedChannel c : channels) c.shutdownNow();
+            nodes.values().forEach(ServerNode::close);
+        }
+    }
+
+    private static String http(ServerNode node, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + node.httpPort() + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     @Test
     void aFullDiskRefusesWritesWithNoSpaceMovesLeadershipAndLosesNothingAcknowledged(@TempDir Path dir) throws Exception {
         int[] peerPorts = ServerNodeTest.freePorts(3);

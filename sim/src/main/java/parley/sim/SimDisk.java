@@ -79,6 +79,7 @@ public final class SimDisk {
     private boolean bytesElsewhere;
     private long failuresRequested;
     private boolean lastFailureFull;
+    private long roomsRequested;
     private CrashMode lastCrashMode;
     private long tornTailsWritten;
     private long tornTailsDropped;
@@ -243,6 +244,13 @@ public final class SimDisk {
     }
 
     public long failuresRequested() { return failuresRequested; }
+
+    /** The operator frees space on this (full) disk, without restarting its node. Applied by the storage that holds the bytes. */
+    public void requestRoom() {
+        roomsRequested++;
+    }
+
+    public long roomsRequested() { return roomsRequested; }
 
     public boolean lastFailureFull() { return lastFailureFull; }
 

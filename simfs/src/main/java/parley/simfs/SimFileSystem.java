@@ -116,6 +116,11 @@ public final class SimFileSystem implements WalFileSystem {
         spaceLeftBytes = bytes;
     }
 
+    /** Bytes writes may still add before they fail with "No space left on device". */
+    public synchronized long spaceLeftBytes() {
+        return spaceLeftBytes;
+    }
+
     /** Each read flips one bit with this probability (damage the log's checksums must catch). */
     public synchronized void flipBitsOnRead(double probability) {
         bitFlipProbability = probability;

@@ -66,6 +66,8 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
     public static final String GROUPS_DIRECTORY = "groups";
     /** The file (and its temporary, while being written) where a node records the cluster its data directory belongs to. */
     public static final String CLUSTER_FILE = "cluster";
+    /** The file a node writes (and deletes) to learn whether a full disk has room again. */
+    public static final String SPACE_PROBE_FILE = "space-probe";
 
     private FileRaftStorage(Path dir, WalConfig config, Executor nodeExecutor, LongConsumer onSynced, java.io.Closeable directoryLock) {
         this.dir = dir;
@@ -161,7 +163,7 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
             if (name.equals(GROUPS_DIRECTORY)) continue; // other groups' storage, beside the default group's
             boolean known = DataDirectory.segmentFirstSeq(name) >= 0 || SnapshotFiles.parse(name) != null
                     || SnapshotFiles.isTemp(name) || name.equals(DirectoryLock.FILE_NAME)
-                    || name.equals(CLUSTER_FILE) || name.equals(CLUSTER_FILE + ".tmp");
+                    || name.equals(CLUSTER_FILE) || name.equals(CLUSTER_FILE + ".tmp") || name.equals(SPACE_PROBE_FILE);
             if (!known || !config.fileSystem().isRegularFile(dir.resolve(name))) {
                 throw new IOException("data directory " + dir + " holds an unexpected entry " + dir.resolve(name)
                         + "; it may hold only wal-<seq>.log, snap-<index>-<term>.snap, " + DirectoryLock.FILE_NAME

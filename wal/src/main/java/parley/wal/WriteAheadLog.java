@@ -285,8 +285,10 @@ public final class WriteAheadLog implements AutoCloseable {
         lock.lock();
         try {
             if (failure == null) {
-                failure = new WalFailedException(what + ": " + cause, cause);
-                LOG.log(System.Logger.Level.ERROR, failure.getMessage(), cause);
+                // Only a write that found no room may be healed by reopening; an fsync failure never.
+                boolean noSpace = !what.startsWith("fsync") && WalFailedException.isNoSpace(cause);
+                failure = new WalFailedException(what + ": " + cause.getMessage(), cause, noSpace);
+                LOG.log(System.Logger.Level.ERROR, failure.getMessage()); // the message says all; no stack trace
                 groupCommit.halt();
                 try {
                     config.observer().onFailure(failure);

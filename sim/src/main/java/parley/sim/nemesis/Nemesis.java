@@ -424,9 +424,13 @@ public final class Nemesis implements FaultInjector {
         world.disk(target).requestFailure(full);
         world.trace("nemesis: n" + target + (full ? " disk full" : " fsync fails"));
         return new Fault(FaultKind.DISK_FAILURE, target, "n" + target + (full ? " full" : " fsync errors"), () -> {
-            // The operator frees space (or swaps the disk) and restarts the node; a node another fault
+            // A full disk: the operator frees space and the node heals by itself, without a restart.
+            // Failing fsyncs: the operator swaps the disk and restarts the node. A node another fault
             // holds down is left to that fault, whose restart comes with a fixed disk too.
-            if (world.state(target) == NodeState.UP || world.state(target) == NodeState.PAUSED) {
+            if (full && world.state(target) != NodeState.DOWN) {
+                world.disk(target).requestRoom();
+                world.trace("nemesis: n" + target + " disk has room again");
+            } else if (world.state(target) == NodeState.UP || world.state(target) == NodeState.PAUSED) {
                 world.crash(target, CrashMode.LOSE_UNSYNCED);
                 world.restart(target);
             }
