@@ -139,6 +139,7 @@ final class BenchIdleGroupsCommand implements Callable<Integer> {
         text.append("client-listen = 127.0.0.1:").append(ports[node - 1]).append('\n');
         text.append("http-listen = 127.0.0.1:").append(ports[2 * nodes + node - 1]).append('\n');
         text.append("quiesce = ").append(quiesce).append('\n');
+        text.append("initial-cluster-state = new\n");
         for (int i = 1; i <= nodes; i++) {
             text.append("member.").append(i).append(" = 127.0.0.1:").append(ports[nodes + i - 1]).append(" 127.0.0.1:").append(ports[i - 1]).append('\n');
         }

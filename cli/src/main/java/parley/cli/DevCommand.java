@@ -50,7 +50,10 @@ final class DevCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError("cannot create " + dir + ": " + SimCommand.describe(e));
         }
-        List<Path> configs = writeConfigs(dir);
+        // A new cluster only when no node has data yet; a node wiped later joins (it votes once caught up).
+        boolean fresh = true;
+        for (int i = 1; i <= nodes; i++) fresh &= isEmptyDirectory(dir.resolve("n" + i));
+        List<Path> configs = writeConfigs(dir, fresh);
         List<Process> processes = new ArrayList<>();
         CountDownLatch stop = new CountDownLatch(1);
         // Set before the nodes are stopped, and checked under the same lock as a restart: a node that the
@@ -72,6 +75,7 @@ final class DevCommand implements Callable<Integer> {
             stopAll(processes);
             return 1;
         }
+        if (fresh) writeConfigs(dir, false); // founded: from now on an empty data directory means a lost one, which must join
         printUsage(dir);
         // Runs until Ctrl-C (the shutdown hook stops the nodes). A node that dies (say, kill -9 to see
         // what the others do) is restarted from its data directory, as a supervisor would.
@@ -96,12 +100,20 @@ final class DevCommand implements Callable<Integer> {
 
     int httpPort(int node) { return clientPort(node) + 7000; }
 
-    private List<Path> writeConfigs(Path dir) throws IOException {
+    private static boolean isEmptyDirectory(Path path) throws IOException {
+        if (!Files.isDirectory(path)) return true;
+        try (var entries = Files.list(path)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private List<Path> writeConfigs(Path dir, boolean founding) throws IOException {
         List<Path> files = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) {
             StringBuilder text = new StringBuilder("# written by parley dev\n");
             text.append("node-id = ").append(i).append('\n')
                     .append("cluster-name = dev\n")
+                    .append("initial-cluster-state = ").append(founding ? "new" : "existing").append('\n')
                     .append("data-dir = ").append(dir.resolve("n" + i)).append('\n')
                     .append("client-listen = 127.0.0.1:").append(clientPort(i)).append('\n')
                     .append("peer-listen = 127.0.0.1:").append(peerPort(i)).append('\n')

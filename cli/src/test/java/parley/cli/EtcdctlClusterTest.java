@@ -35,7 +35,7 @@ class EtcdctlClusterTest {
         assumeTrue(etcdctlInstalled(), "etcdctl is not installed (apt-get install etcd-client; .ci/run installs it)");
         int[] ports = KillNineTest.freePorts(6);
         for (long id = 1; id <= 3; id++) {
-            List<String> lines = new ArrayList<>(List.of("node-id = " + id, "cluster-name = etcdctl", "data-dir = " + dir.resolve("n" + id),
+            List<String> lines = new ArrayList<>(List.of("node-id = " + id, "cluster-name = etcdctl", "initial-cluster-state = new", "data-dir = " + dir.resolve("n" + id),
                     "http-listen = 127.0.0.1:0", "election-timeout-ms-min = 300", "election-timeout-ms-max = 600", "heartbeat-interval-ms = 50"));
             for (int m = 0; m < 3; m++) {
                 lines.add("member." + (m + 1) + " = 127.0.0.1:" + ports[2 * m] + " 127.0.0.1:" + ports[2 * m + 1]);

@@ -148,7 +148,7 @@ class KillNineTest {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
             StringBuilder text = new StringBuilder();
-            text.append("node-id = ").append(i + 1).append("\ncluster-name = kill-nine\ndata-dir = ").append(dir.resolve("n" + (i + 1)))
+            text.append("node-id = ").append(i + 1).append("\ncluster-name = kill-nine\ninitial-cluster-state = new\ndata-dir = ").append(dir.resolve("n" + (i + 1)))
                     .append("\nhttp-listen = 127.0.0.1:").append(httpPort(ports, i))
                     .append("\nelection-timeout-ms-min = 300\nelection-timeout-ms-max = 600\nheartbeat-interval-ms = 50\n");
             for (int m = 0; m < NODES; m++) {

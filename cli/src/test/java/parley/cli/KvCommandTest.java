@@ -337,7 +337,7 @@ class KvCommandTest {
     }
 
     static ServerConfig config(long id, Path dir, int[] peerPorts) throws Exception {
-        List<String> lines = new ArrayList<>(List.of("node-id = " + id, "cluster-name = test", "data-dir = " + dir.resolve("n" + id),
+        List<String> lines = new ArrayList<>(List.of("node-id = " + id, "cluster-name = test", "initial-cluster-state = new", "data-dir = " + dir.resolve("n" + id),
                 "client-listen = 127.0.0.1:0", "http-listen = 127.0.0.1:0",
                 "election-timeout-ms-min = 1000", "election-timeout-ms-max = 2000", "heartbeat-interval-ms = 100"));
         for (int i = 0; i < 3; i++) lines.add("member." + (i + 1) + " = 127.0.0.1:" + peerPorts[i] + " 127.0.0.1:0");

@@ -35,7 +35,7 @@ class TlsClusterTest {
         Map<Long, ServerNode> nodes = new TreeMap<>();
         try {
             for (long id = 1; id <= 3; id++) {
-                List<String> lines = new ArrayList<>(List.of("node-id = " + id, "cluster-name = tls", "data-dir = " + dir.resolve("n" + id),
+                List<String> lines = new ArrayList<>(List.of("node-id = " + id, "cluster-name = tls", "initial-cluster-state = new", "data-dir = " + dir.resolve("n" + id),
                         "http-listen = 127.0.0.1:0", "election-timeout-ms-min = 300", "election-timeout-ms-max = 600",
                         "heartbeat-interval-ms = 50",
                         "client-tls-cert-file = " + cert, "client-tls-key-file = " + key,

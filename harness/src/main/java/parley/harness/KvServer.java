@@ -88,8 +88,11 @@ public final class KvServer implements SimProcess<ClusterMessage> {
         replicas = new NodeReplicas(env, (to, group, message) -> env.send(to, new ClusterMessage.Raft(group, message)),
                 (to, bootId) -> env.send(to, new ClusterMessage.NodePing(bootId)), run.tombstoneLog(storageId), REPLICAS_MAX, new GroupStorage(),
                 (groupId, groupEnv) -> new DurabilityCheckedEnv(groupEnv, this, groupId),
-                new NodeReplicas.Settings(run.settings(), founders, run.raftFactory(), run.leaseClocks(), run.keyspaces()),
+                // A node whose disk was ever wiped must not found the cluster again: empty storage joins.
+                new NodeReplicas.Settings(run.settings(), founders, run.raftFactory(), run.leaseClocks(), run.keyspaces(),
+                        disk.wipesRequested() == 0, disk.wipesRequested() > 0),
                 Observer::new, new GroupListener());
+        run.ledger().checkRemembersDestroyed(storageId, replicas.host()::destroyed);
         replicas.start();
         observe();
     }

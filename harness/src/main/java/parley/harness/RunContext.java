@@ -31,6 +31,7 @@ public final class RunContext {
     private final java.util.Map<Long, parley.simfs.SimFileSystem> fileSystems = new java.util.TreeMap<>();
     /** Crashes each server's file system has been put through (the disk counts the node's). */
     private final java.util.Map<Long, Long> fileSystemCrashes = new java.util.TreeMap<>();
+    private final java.util.Map<Long, Long> fileSystemWipes = new java.util.TreeMap<>();
     private final java.util.Map<Long, Long> fileSystemCorruptions = new java.util.TreeMap<>();
     private final List<Event> history = new ArrayList<>();
     private final Workload workload;
@@ -92,6 +93,13 @@ public final class RunContext {
     parley.simfs.SimFileSystem fileSystem(long nodeId, parley.sim.SimDisk disk) {
         parley.simfs.SimFileSystem fs = fileSystems.computeIfAbsent(nodeId,
                 id -> new parley.simfs.SimFileSystem(new parley.core.env.SplittableRandomSource(world.seed() * 1_000_003L + id)));
+        if (disk.wipesRequested() > fileSystemWipes.getOrDefault(nodeId, 0L)) {
+            fs.wipe();
+            tombstonesByNode.remove(nodeId); // the file that lists destroyed groups went with the rest
+            ledger().nodeWiped(nodeId);
+            fileSystemWipes.put(nodeId, disk.wipesRequested());
+            if (tracing()) trace(nodeId, "file system: wiped (the node lost its whole data directory)");
+        }
         long seen = fileSystemCrashes.getOrDefault(nodeId, 0L);
         if (disk.crashes() > seen) {
             fs.crash(switch (disk.lastCrashMode()) {

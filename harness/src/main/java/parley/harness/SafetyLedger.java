@@ -34,9 +34,31 @@ public final class SafetyLedger {
         if (previous == null) leaderElections++;
     }
 
+    /**
+     * Node {@code nodeId} lost its whole data directory: what it destroyed is forgotten with the rest
+     * (its tombstones were on that disk), and rebuilding its groups from the registry is legitimate.
+     */
+    public void nodeWiped(long nodeId) {
+        destroyedByNode.remove(nodeId);
+    }
+
     /** Node {@code nodeId} destroyed its replica of group {@code groupId} (its keyspace was dropped). */
     public void groupDestroyed(long nodeId, long groupId) {
         if (destroyedByNode.computeIfAbsent(nodeId, id -> new java.util.TreeSet<>()).add(groupId)) groupsDestroyed++;
+    }
+
+    /**
+     * Node {@code nodeId} (re)started: its host must remember, as buried, every group it destroyed
+     * before, whatever crashes came between. Checked at every start, so a host that loses its
+     * tombstones is caught when it restarts, not only if it later happens to reopen such a group.
+     */
+    public void checkRemembersDestroyed(long nodeId, java.util.function.LongPredicate buried) {
+        java.util.Set<Long> destroyed = destroyedByNode.get(nodeId);
+        if (destroyed == null) return;
+        for (long groupId : destroyed) {
+            Check.that(buried.test(groupId), "destroyed group: n%d restarted without the tombstone of group %d, which it destroyed before",
+                    nodeId, groupId);
+        }
     }
 
     /**

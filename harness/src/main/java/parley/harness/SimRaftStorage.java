@@ -63,7 +63,7 @@ public final class SimRaftStorage implements TrackedStorage {
         ByteBuffer in = ByteBuffer.wrap(record);
         byte type = in.get();
         switch (type) {
-            case HARD_STATE -> hardState = new HardState(in.getLong(), in.getLong());
+            case HARD_STATE -> hardState = new HardState(in.getLong(), in.getLong(), in.get() == 1);
             case ENTRY -> {
                 LogEntry entry = decodeEntry(in);
                 // A journal may hold an entry that a later truncation removed; replaying in order
@@ -82,7 +82,8 @@ public final class SimRaftStorage implements TrackedStorage {
     @Override
     public void setHardState(HardState state) {
         hardState = state;
-        write(ByteBuffer.allocate(17).put(HARD_STATE).putLong(state.term()).putLong(state.votedFor()).array());
+        write(ByteBuffer.allocate(18).put(HARD_STATE).putLong(state.term()).putLong(state.votedFor())
+                .put((byte) (state.catchingUp() ? 1 : 0)).array());
     }
 
     @Override public Snapshot snapshot() { return snapshot; }
@@ -184,7 +185,8 @@ public final class SimRaftStorage implements TrackedStorage {
         long live = entries.size() + 2;
         if (journalRecords < JOURNAL_MIN_RECORDS || journalRecords < JOURNAL_SLACK_FACTOR * live) return;
         List<byte[]> records = new ArrayList<>((int) live);
-        records.add(ByteBuffer.allocate(17).put(HARD_STATE).putLong(hardState.term()).putLong(hardState.votedFor()).array());
+        records.add(ByteBuffer.allocate(18).put(HARD_STATE).putLong(hardState.term()).putLong(hardState.votedFor())
+                .put((byte) (hardState.catchingUp() ? 1 : 0)).array());
         records.add(encodeSnapshot(snapshot));
         for (LogEntry entry : entries) records.add(encodeEntry(entry));
         disk.replace(records);

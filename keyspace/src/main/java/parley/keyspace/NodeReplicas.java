@@ -116,9 +116,23 @@ public final class NodeReplicas {
         default void onDiskHealed(Set<Long> reopened) {}
     }
 
-    /** How one node's replicas are made: everything but the group id and founders is shared. */
+    /**
+     * How one node's replicas are made: everything but the group id and founders is shared.
+     *
+     * @param bootstrap whether the default and metadata groups may be founded on empty storage (a new
+     *                  cluster's first start); otherwise empty storage joins, voting only once caught up
+     * @param lostState whether this node once started without the data it had (a wiped data directory):
+     *                  then no group is ever founded here on empty storage, as a keyspace's group it
+     *                  replicated before would be founded afresh and could vote twice in a term or with
+     *                  entries it lost; every group it opens empty joins instead
+     */
     public record Settings(ReplicaSettings replica, ClusterConfig founders, RaftNodeFactory raftNodes, LeaseClockFactory leaseClocks,
-                           boolean keyspaces) {}
+                           boolean keyspaces, boolean bootstrap, boolean lostState) {
+        public Settings(ReplicaSettings replica, ClusterConfig founders, RaftNodeFactory raftNodes, LeaseClockFactory leaseClocks,
+                        boolean keyspaces) {
+            this(replica, founders, raftNodes, leaseClocks, keyspaces, true, false);
+        }
+    }
 
     /** The node's own timer (slot 0 of the host's timer space, which no replica gets). */
     private static final int LIVENESS_TIMER_ID = 1;
@@ -538,10 +552,22 @@ public final class NodeReplicas {
                 settings.leaseClocks(), observers.apply(groupId));
         host.attach(groupId, replica);
         replicas.put(groupId, replica);
-        replica.start();
+        replica.start(mayFound(groupId));
         if (diskFailure != null) replica.diskFailed(diskFailure);
         listener.onGroupStarted(groupId, replica);
         return replica;
+    }
+
+    /**
+     * Whether group {@code groupId} may be founded on empty storage here. The default and metadata
+     * groups: only on a new cluster's first start. A keyspace's group: unless this node once lost its
+     * data (its empty storage may then be a wiped replica, not a new one; the other founders form the
+     * group, and this replica joins it).
+     */
+    private boolean mayFound(long groupId) {
+        if (settings.lostState()) return false;
+        if (groupId == KvReplica.DEFAULT_GROUP_ID || groupId == KeyspaceRegistry.METADATA_GROUP_ID) return settings.bootstrap();
+        return true;
     }
 
     private List<KvReplica> touchedReplicas() {

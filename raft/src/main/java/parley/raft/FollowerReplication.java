@@ -50,11 +50,17 @@ final class FollowerReplication {
             if (newCommit > node.log.commitIndex()) node.log.commitTo(newCommit);
         }
         acknowledgeAppend(from, lastNew);
+        node.maybeCaughtUp(a, lastNew);
         node.applyCommitted();
     }
 
     /** Reject with a hint so the leader can skip a whole conflicting term (dissertation 5.3). */
     private void rejectAppend(long from, long rejectedPrevIndex, long prev) {
+        if (node.isCatchingUp() && prev > node.log.lastIndex()) {
+            // Maybe the leader counts entries we acknowledged before losing our state: say where our log ends.
+            node.sendAfterHardState(from, AppendEntriesResponse.logLost(node.term, node.log.lastIndex()));
+            return;
+        }
         long conflictIndex;
         long conflictTerm;
         if (prev > node.log.lastIndex()) {
@@ -80,6 +86,11 @@ final class FollowerReplication {
     }
 
     void onHeartbeat(long from, Heartbeat h) {
+        if (node.isCatchingUp() && h.leaderCommit() > node.log.lastIndex()) {
+            // The leader caps leaderCommit at what it believes we matched: more than our log holds, so it
+            // counts acknowledgements this node gave before it lost its state. Tell it to start over.
+            node.sendAfterHardState(from, AppendEntriesResponse.logLost(node.term, node.log.lastIndex()));
+        }
         // The leader caps leaderCommit at our acknowledged (durable, matching) index, so it is safe to adopt.
         long newCommit = Math.min(h.leaderCommit(), node.log.lastIndex());
         if (newCommit > node.log.commitIndex()) {

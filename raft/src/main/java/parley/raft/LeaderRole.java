@@ -246,6 +246,14 @@ final class LeaderRole {
         Progress p = progress.get(from);
         if (p == null) return;
         p.lastContactNs = nowNs();
+        if (r.logLost()) {
+            // The follower lost its state (RaftNode.join): what it acknowledged before is gone, so its
+            // match goes back to what its log holds now. It casts no vote until it has caught up, so
+            // the commits its old acknowledgements helped make stay safe.
+            p.resetAfterLogLoss(r.conflictIndex() - 1);
+            sendAppend(p, true);
+            return;
+        }
         if (r.success()) {
             Check.that(r.matchIndex() <= log.lastIndex(), "follower %d matched %d beyond our log %d", from, r.matchIndex(), log.lastIndex());
             if (p.state == Progress.State.SNAPSHOT) return; // the snapshot's answer moves it on

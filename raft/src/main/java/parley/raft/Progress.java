@@ -59,6 +59,12 @@ final class Progress {
         return inflight.size();
     }
 
+    /** The follower lost its log, which now ends at {@code lastIndex}: match no more than that, and probe from after it. */
+    void resetAfterLogLoss(long lastIndex) {
+        matchIndex = Math.min(matchIndex, lastIndex);
+        becomeProbe(lastIndex + 1);
+    }
+
     void becomeProbe(long next) {
         state = State.PROBE;
         nextIndex = Math.max(next, matchIndex + 1);

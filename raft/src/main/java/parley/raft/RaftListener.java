@@ -21,6 +21,9 @@ public interface RaftListener {
      */
     default void onStaleSequence(long index, long clientId, long sequence) {}
 
+    /** This node, which started without its state ({@link RaftNode#join}), holds everything committed through {@code commitIndex} and votes again. */
+    default void onCaughtUp(long commitIndex) {}
+
     /** The read registered as {@code readId} may now be served from local state at {@code readIndex}. */
     default void onReadReady(long readId, long readIndex) {}
 

@@ -74,9 +74,23 @@ public sealed interface RaftMessage {
      * index + 1 when shorter).
      */
     record AppendEntriesResponse(long term, boolean success, long matchIndex, long rejectedPrevIndex,
-                                 long conflictIndex, long conflictTerm) implements RaftMessage {
+                                 long conflictIndex, long conflictTerm, boolean logLost) implements RaftMessage {
+        public AppendEntriesResponse(long term, boolean success, long matchIndex, long rejectedPrevIndex,
+                                     long conflictIndex, long conflictTerm) {
+            this(term, success, matchIndex, rejectedPrevIndex, conflictIndex, conflictTerm, false);
+        }
+
         static AppendEntriesResponse success(long term, long matchIndex) {
             return new AppendEntriesResponse(term, true, matchIndex, 0, 0, 0);
+        }
+
+        /**
+         * A follower that lost its state (see {@link RaftNode#join}) tells the leader that its log ends
+         * at {@code lastIndex}, below what the leader believes it matched: the leader must replicate
+         * from there again.
+         */
+        static AppendEntriesResponse logLost(long term, long lastIndex) {
+            return new AppendEntriesResponse(term, false, 0, 0, lastIndex + 1, 0, true);
         }
 
         static AppendEntriesResponse reject(long term, long rejectedPrevIndex, long conflictIndex, long conflictTerm) {
@@ -84,6 +98,7 @@ public sealed interface RaftMessage {
         }
 
         @Override public String toString() {
+            if (logLost) return "AppendEntriesResponse{t=" + term + " log lost, last=" + (conflictIndex - 1) + "}";
             return success
                     ? "AppendEntriesResponse{t=" + term + " ok match=" + matchIndex + "}"
                     : "AppendEntriesResponse{t=" + term + " reject prev=" + rejectedPrevIndex

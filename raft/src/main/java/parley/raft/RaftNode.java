@@ -67,6 +67,8 @@ public class RaftNode {
     /** Quiesced (RaftConfig.quiesce): a leader sends no heartbeats, a follower runs no election timer. */
     private boolean quiesced;
     private boolean bootstrapWritesPending;
+    /** See {@link HardState#catchingUp}: no votes, no campaigns, until caught up with a leader. */
+    private boolean catchingUp;
     private RaftRole reportedRole;
     private long reportedTerm = -1;
     private long reportedLeaderId = -1;
@@ -106,6 +108,43 @@ public class RaftNode {
     }
 
     /**
+     * Starts on empty storage without founding anything, because this node is new or lost its state
+     * (its data directory was wiped): whatever it acknowledged and whichever vote it cast before are
+     * gone, so it may not vote (a candidate missing committed entries could win with its vote) until
+     * it holds everything committed before it came back. It receives the log like a learner and
+     * acknowledges what is durable; it casts no vote and never campaigns until an AppendEntries from
+     * the leader of term T shows a commit index C with C at most its own matched log and the entry at
+     * C of term T (the leader has committed in its own term, so every entry committed before, by
+     * anyone, lies at or below C). That state is durable ({@link HardState#catchingUp}), so a crash
+     * while catching up does not end it. Call once, on empty storage, before {@link #start()}.
+     */
+    public void join() {
+        Check.that(!started, "join must be called before start");
+        Check.that(storage.lastIndex() == 0 && storage.snapshot().index() == 0 && storage.hardState().term() == 0,
+                "join requires empty storage");
+        storage.setHardState(new HardState(0, HardState.NO_VOTE, true));
+        bootstrapWritesPending = true;
+    }
+
+    /** Whether this node is catching up after starting without its state (see {@link #join}): it votes for no one yet. */
+    public boolean isCatchingUp() {
+        return catchingUp;
+    }
+
+    /**
+     * The AppendEntries just matched this node's log through {@code matchedIndex}: if it shows the
+     * leader's commit index within that, at an entry of the leader's own term, this node holds
+     * everything ever committed before and may vote again.
+     */
+    void maybeCaughtUp(AppendEntries a, long matchedIndex) {
+        if (!catchingUp || a.leaderCommit() == 0 || a.leaderCommit() > matchedIndex) return;
+        if (a.leaderCommit() < log.firstIndex() - 1 || log.term(a.leaderCommit()) != a.term()) return;
+        catchingUp = false;
+        persistHardState();
+        listener.onCaughtUp(a.leaderCommit());
+    }
+
+    /**
      * Recovers from storage (hard state, snapshot into the state machine and session table,
      * configuration from the snapshot and the CONFIG entries of the log) and arms the election timer.
      * Everything storage holds at start is taken to be durable (it is what survived).
@@ -116,6 +155,7 @@ public class RaftNode {
         HardState hard = recoverHardState(storage.hardState());
         term = hard.term();
         votedFor = hard.votedFor();
+        catchingUp = hard.catchingUp();
         Snapshot snapshot = storage.snapshot();
         sync = new SyncTracker(bootstrapWritesPending ? 0 : storage.lastIndex(), 1 + (env.random().nextLong() >>> 24));
         if (bootstrapWritesPending) {
@@ -516,6 +556,7 @@ public class RaftNode {
         Check.that(sync.durableLastIndex() <= log.lastIndex(), "durable index beyond the log");
         Check.that(!quiesced || role == RaftRole.LEADER || role == RaftRole.FOLLOWER, "only leaders and followers quiesce");
         Check.that(!quiesced || config.quiesce(), "quiesced without RaftConfig.quiesce");
+        Check.that(!catchingUp || role == RaftRole.FOLLOWER, "a node catching up after losing its state neither campaigns nor leads");
         if (role != reportedRole || term != reportedTerm || leaderId != reportedLeaderId) {
             reportedRole = role;
             reportedTerm = term;
@@ -551,6 +592,7 @@ public class RaftNode {
      * only where it is a voter, which the quorum arithmetic over the latest configuration ensures.
      */
     boolean promotable() {
+        if (catchingUp) return false; // it may not even vote yet (see join)
         if (log.config().isVoter(id)) return true;
         return log.configIndex() > log.commitIndex() && log.configAt(log.commitIndex()).isVoter(id);
     }
@@ -616,14 +658,14 @@ public class RaftNode {
 
     /** Answers a pre-vote: granted when we would vote for it in its proposed term. */
     void respondPreVote(long from, PreVote pv) {
-        boolean grant = pv.term() > term && !inLeaderLease() && log.isUpToDate(pv.lastLogIndex(), pv.lastLogTerm());
+        boolean grant = !catchingUp && pv.term() > term && !inLeaderLease() && log.isUpToDate(pv.lastLogIndex(), pv.lastLogTerm());
         sendAfterHardState(from, new PreVoteResponse(grant ? pv.term() : term, grant));
     }
 
     /** Answers a vote request of our current term (§5.2, §5.4.1): once per term, to an up-to-date log. */
     void handleRequestVote(long from, RequestVote rv) {
         Check.that(rv.term() == term, "vote request not of our term");
-        boolean canVote = votedFor == from || (votedFor == HardState.NO_VOTE && leaderId == 0);
+        boolean canVote = !catchingUp && (votedFor == from || (votedFor == HardState.NO_VOTE && leaderId == 0));
         boolean grant = canVote && log.isUpToDate(rv.lastLogIndex(), rv.lastLogTerm());
         if (grant) {
             if (votedFor != from) {
@@ -710,7 +752,7 @@ public class RaftNode {
     // Durability
 
     void persistHardState() {
-        storage.setHardState(new HardState(term, votedFor));
+        storage.setHardState(new HardState(term, votedFor, catchingUp));
         sync.wroteHardState();
     }
 

@@ -81,7 +81,7 @@ final class Cluster {
 
     final class Member implements Env<RaftMessage> {
         final long id;
-        final MemoryRaftStorage storage = new MemoryRaftStorage();
+        MemoryRaftStorage storage = new MemoryRaftStorage();
         final SplittableRandomSource random;
         final TreeMap<Integer, Long> timers = new TreeMap<>();
         ListStateMachine sm;
@@ -118,6 +118,20 @@ final class Cluster {
             node = factory.create(config, this, storage, sm, recorder);
             up = true;
             if (bootstrap) node.bootstrap(initial);
+            node.start();
+        }
+
+        /** Starts on empty storage as a member that lost its data: joining, or (a planted mistake) founding again. */
+        void bootWiped(boolean foundAgain, ClusterConfig initial) {
+            storage = new MemoryRaftStorage();
+            sm = new ListStateMachine();
+            recorder = new Recorder();
+            timers.clear();
+            checkedUpTo = 0;
+            node = factory.create(config, this, storage, sm, recorder);
+            up = true;
+            if (foundAgain) node.bootstrap(initial);
+            else node.join();
             node.start();
         }
 

@@ -161,10 +161,23 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
 
     /** Recovers from storage (bootstrapping the founders on empty storage) and starts the timers. Call once. */
     public void start() {
+        start(true);
+    }
+
+    /**
+     * Recovers from storage and starts the timers. Empty storage founds the group (bootstraps the
+     * founders) when {@code mayFound} and this node is a founder; otherwise it joins: it takes the log
+     * from the leader and votes only once it has caught up ({@link RaftNode#join}), because this node
+     * may be a member that lost its data. Call once.
+     */
+    public void start(boolean mayFound) {
         Check.that(!started, "KvReplica.start called twice on n%d", env.nodeId());
         started = true;
-        if (storage.lastIndex() == 0 && storage.hardState().term() == 0 && founders.voters().contains(env.nodeId())) {
+        boolean empty = storage.lastIndex() == 0 && storage.hardState().term() == 0 && storage.snapshot().index() == 0;
+        if (empty && mayFound && founders.voters().contains(env.nodeId())) {
             raft.bootstrap(founders);
+        } else if (empty) {
+            raft.join();
         }
         raft.start();
         afterEvent(); // arms the replica's own timers as needed
@@ -667,6 +680,11 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     }
 
     /** Whether this replica leads its group now. */
+    /** Whether this replica started without its state and does not vote yet (see {@link RaftNode#join}). */
+    public boolean isCatchingUp() {
+        return raft.isCatchingUp();
+    }
+
     public boolean isLeader() {
         return raft.isLeader();
     }

@@ -21,10 +21,14 @@ import java.util.TreeSet;
  * cluster, with both member lists in the message, instead of electing itself with voters no one else
  * has. The cluster id is also the one etcd clients see in response headers.
  *
- * @param name     the cluster's name ({@code cluster-name})
- * @param founders the member ids the cluster was bootstrapped with
+ * @param name      the cluster's name ({@code cluster-name})
+ * @param founders  the member ids the cluster was bootstrapped with
+ * @param lostState this data directory was first used empty by a node that joined rather than founded
+ *                  (a member whose data was lost, or a new one): its node never founds a group on empty
+ *                  storage (see {@link parley.keyspace.NodeReplicas.Settings#lostState}). Not part of the
+ *                  cluster id.
  */
-record ClusterIdentity(String name, SortedSet<Long> founders) {
+record ClusterIdentity(String name, SortedSet<Long> founders, boolean lostState) {
     static final String FILE = parley.wal.FileRaftStorage.CLUSTER_FILE;
 
     ClusterIdentity {
@@ -32,8 +36,8 @@ record ClusterIdentity(String name, SortedSet<Long> founders) {
     }
 
     /** The identity {@code config} describes: its cluster name and its member list. */
-    static ClusterIdentity of(ServerConfig config) {
-        return new ClusterIdentity(config.clusterName(), new TreeSet<>(config.members().keySet()));
+    static ClusterIdentity of(ServerConfig config, boolean lostState) {
+        return new ClusterIdentity(config.clusterName(), new TreeSet<>(config.members().keySet()), lostState);
     }
 
     /** In words, for handshake refusals: {@code cluster 'test' founded by members [1, 2, 3]}. */
@@ -57,13 +61,19 @@ record ClusterIdentity(String name, SortedSet<Long> founders) {
      *
      * @throws IOException with a message naming both when the directory belongs to a cluster of another name
      */
-    static ClusterIdentity loadOrRecord(Path dataDir, ClusterIdentity configured) throws IOException {
+    static ClusterIdentity loadOrRecord(Path dataDir, ClusterIdentity configured, boolean storageEmpty) throws IOException {
         Path file = dataDir.resolve(FILE);
         if (!Files.exists(file)) {
             record(dataDir, configured);
             return configured;
         }
         ClusterIdentity recorded = read(file);
+        if (storageEmpty && recorded.lostState() != configured.lostState() && recorded.name().equals(configured.name())) {
+            // Nothing was ever stored here (an earlier start failed before it got anywhere): whether the
+            // node founds or joins is this start's configuration, not the one recorded then.
+            recorded = new ClusterIdentity(recorded.name(), recorded.founders(), configured.lostState());
+            record(dataDir, recorded);
+        }
         if (!recorded.name().equals(configured.name())) {
             throw new IOException("data directory " + dataDir + " belongs to " + recorded.describe() + ", but the configuration names cluster '"
                     + configured.name() + "' (cluster-name): start this node with its own data directory, or fix cluster-name");
@@ -87,6 +97,7 @@ record ClusterIdentity(String name, SortedSet<Long> founders) {
     private static ClusterIdentity read(Path file) throws IOException {
         String name = null;
         SortedSet<Long> founders = null;
+        boolean lostState = false;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             int eq = line.indexOf('=');
             if (line.isBlank() || line.startsWith("#")) continue;
@@ -95,6 +106,7 @@ record ClusterIdentity(String name, SortedSet<Long> founders) {
             String value = line.substring(eq + 1).strip();
             switch (key) {
                 case "name" -> name = value;
+                case "lost-state" -> lostState = Boolean.parseBoolean(value);
                 case "founders" -> {
                     founders = new TreeSet<>();
                     for (String id : value.split(",")) {
@@ -109,7 +121,7 @@ record ClusterIdentity(String name, SortedSet<Long> founders) {
             }
         }
         if (name == null || founders == null || founders.isEmpty()) throw new IOException(file + ": needs both name and founders");
-        return new ClusterIdentity(name, founders);
+        return new ClusterIdentity(name, founders, lostState);
     }
 
     /** Writes the file whole or not at all: a temporary file, fsynced, renamed over, the directory fsynced. */
@@ -118,6 +130,7 @@ record ClusterIdentity(String name, SortedSet<Long> founders) {
         StringBuilder text = new StringBuilder("# The cluster this data directory belongs to (written once, at the node's first start).\n");
         text.append("name = ").append(identity.name()).append('\n');
         text.append("founders = ").append(String.join(",", identity.founders().stream().map(String::valueOf).toList())).append('\n');
+        if (identity.lostState()) text.append("lost-state = true\n");
         Path temporary = dataDir.resolve(FILE + ".tmp");
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -59,7 +59,8 @@ public final class RaftKvNode implements AutoCloseable {
     private static final long DISK_STILL_FULL_LOG_INTERVAL_NS = 60_000_000_000L;
 
     /** One group's published beliefs: its Raft status, store revision and stored bytes. */
-    public record GroupView(long groupId, RaftStatus status, long revision, long storedBytes, boolean quiesced) {}
+    /** @param catchingUp the replica started without its state and votes only once caught up ({@link parley.raft.RaftNode#join}) */
+    public record GroupView(long groupId, RaftStatus status, long revision, long storedBytes, boolean quiesced, boolean catchingUp) {}
 
     /** A group's writes waiting for a proposal task, and whether one is scheduled. */
     private static final class ProposalQueue {
@@ -123,6 +124,16 @@ public final class RaftKvNode implements AutoCloseable {
     public RaftKvNode(long nodeId, ReplicaSettings settings, NodeReplicas.GroupStorage storage, ReplicaHost.TombstoneLog tombstones,
                       EventLoop loop, ReplicaHost.Outbox<RaftMessage> transport, NodeReplicas.Pinger pinger, ClusterConfig founders,
                       LongSupplier clockNs, RaftNodeFactory raftNodes, boolean keyspaces) {
+        this(nodeId, settings, storage, tombstones, loop, transport, pinger, founders, clockNs, raftNodes, keyspaces, true, false);
+    }
+
+    /**
+     * @param bootstrap whether empty storage founds the cluster ({@code initial-cluster-state = new}) or joins it
+     * @param lostState whether this node once started without its data (see {@link NodeReplicas.Settings#lostState})
+     */
+    public RaftKvNode(long nodeId, ReplicaSettings settings, NodeReplicas.GroupStorage storage, ReplicaHost.TombstoneLog tombstones,
+                      EventLoop loop, ReplicaHost.Outbox<RaftMessage> transport, NodeReplicas.Pinger pinger, ClusterConfig founders,
+                      LongSupplier clockNs, RaftNodeFactory raftNodes, boolean keyspaces, boolean bootstrap, boolean lostState) {
         this.loop = loop;
         this.nodeId = nodeId;
         // The host owns the node's timers; it never sends through the node Env (replicas send through their group's).
@@ -130,7 +141,7 @@ public final class RaftKvNode implements AutoCloseable {
             throw new IllegalStateException("the node Env does not send");
         }, this::onTimer, clockNs);
         this.replicas = new NodeReplicas(nodeEnv, transport, pinger, tombstones, REPLICAS_MAX, storage, NodeReplicas.EnvWrapper.NONE,
-                new NodeReplicas.Settings(settings, founders, raftNodes, parley.replica.LeaseClockFactory.STANDARD, keyspaces),
+                new NodeReplicas.Settings(settings, founders, raftNodes, parley.replica.LeaseClockFactory.STANDARD, keyspaces, bootstrap, lostState),
                 groupId -> new Observer(groupId), new NodeReplicas.Listener() {
                     @Override public void onGroupOpenFailed(long groupId, String detail) {
                         LOG.log(System.Logger.Level.ERROR, "n" + nodeId + ": cannot open the storage of group " + groupId
@@ -458,10 +469,50 @@ public final class RaftKvNode implements AutoCloseable {
             }
         }
         registry = replicas.registry();
+        reportCatchingUp();
+    }
+
+    /** When this node's default group started catching up (0: it is not), and when that was last said. */
+    private long catchingUpSinceNs;
+    private long catchingUpReportedNs;
+    private static final long CATCHING_UP_SILENCE_NS = 10_000_000_000L;
+    private static final long CATCHING_UP_REPORT_INTERVAL_NS = 60_000_000_000L;
+
+    /**
+     * A node that joins with an empty data directory says so, and says again (once a minute) while no
+     * leader brings it up to date: a new cluster started without initial-cluster-state = new waits
+     * forever otherwise, silently.
+     */
+    private void reportCatchingUp() {
+        KvReplica replica = replicas.defaultReplica();
+        boolean catchingUp = replica != null && replica.isCatchingUp();
+        long nowNs = System.nanoTime();
+        if (!catchingUp) {
+            if (catchingUpSinceNs != 0) {
+                catchingUpSinceNs = 0;
+                LOG.log(System.Logger.Level.INFO, "n" + nodeId + ": caught up with the cluster (commit index "
+                        + replica.status().commitIndex() + "); it votes again");
+            }
+            return;
+        }
+        if (catchingUpSinceNs == 0) {
+            catchingUpSinceNs = nowNs;
+            LOG.log(System.Logger.Level.INFO, "n" + nodeId + ": the data directory was empty, so this node joins the cluster"
+                    + " (initial-cluster-state = existing): it takes the log from the leader and votes once it has caught up");
+            return;
+        }
+        boolean silent = replica.status().leaderId() == 0 && nowNs - catchingUpSinceNs >= CATCHING_UP_SILENCE_NS;
+        if (silent && (catchingUpReportedNs == 0 || nowNs - catchingUpReportedNs >= CATCHING_UP_REPORT_INTERVAL_NS)) {
+            catchingUpReportedNs = nowNs;
+            LOG.log(System.Logger.Level.WARNING, "n" + nodeId + ": still waiting for a leader to bring this node up to date ("
+                    + (nowNs - catchingUpSinceNs) / 1_000_000_000L + " s). If this is a new cluster, start each node once with"
+                    + " initial-cluster-state = new; if members lost their data, a majority of members must still hold it");
+        }
     }
 
     private static GroupView view(long groupId, KvReplica replica) {
-        return new GroupView(groupId, replica.status(), replica.revision(), replica.storedBytes(), replica.isQuiesced());
+        return new GroupView(groupId, replica.status(), replica.revision(), replica.storedBytes(), replica.isQuiesced(),
+                replica.isCatchingUp());
     }
 
     /** A reply that completes a future; runs on the loop. */

@@ -51,12 +51,17 @@ import java.util.TreeMap;
  *                             memory: the default is an eighth of the JVM's heap, at most etcd's 2 GiB)
  * @param quiesce              idle Raft groups stop heartbeating ({@code quiesce = on}, the default); off
  *                             keeps every group heartbeating, as before there were many groups
+ * @param bootstrap            {@code initial-cluster-state = new}: an empty data directory founds a new
+ *                             cluster with the members listed. The default, {@code existing}, makes an
+ *                             empty data directory join the cluster instead: the node takes the log from
+ *                             the leader and votes only once it has caught up, so a member whose data was
+ *                             lost can never vote with what it lost. Ignored when the directory holds data.
  */
 public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPort clientListen, HostPort peerListen,
                            HostPort httpListen, Map<Long, Member> members, long electionTimeoutMsMin,
                            long electionTimeoutMsMax, long heartbeatIntervalMs, int maxRequestBytes,
                            TlsFiles clientTls, TlsFiles peerTls, boolean faultInjection,
-                           long historyRetentionRevisions, long quotaBackendBytes, boolean quiesce) {
+                           long historyRetentionRevisions, long quotaBackendBytes, boolean quiesce, boolean bootstrap) {
 
     /**
      * PEM files for TLS: this node's certificate chain and private key (PKCS#8), and the CA that
@@ -121,7 +126,7 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
             "peer-listen", "http-listen", "election-timeout-ms-min", "election-timeout-ms-max", "heartbeat-interval-ms",
             "max-request-bytes", "client-tls-cert-file", "client-tls-key-file", "client-tls-ca-file",
             "peer-tls-cert-file", "peer-tls-key-file", "peer-tls-ca-file", "fault-injection",
-            "history-retention-revisions", "quota-backend-bytes", "quiesce");
+            "history-retention-revisions", "quota-backend-bytes", "quiesce", "initial-cluster-state");
 
     /** etcd's default backend quota; Parley's default is also bounded by the heap (see {@link #quotaBackendBytes}). */
     static final long QUOTA_BACKEND_BYTES_ETCD_DEFAULT = 2L << 30;
@@ -192,7 +197,16 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
                 r.tls("client-tls", false), r.tls("peer-tls", true), r.onOff("fault-injection"),
                 r.nonNegativeLong("history-retention-revisions", HISTORY_RETENTION_REVISIONS_DEFAULT),
                 r.positiveLong("quota-backend-bytes", quotaBackendBytesDefault()),
-                r.onOff("quiesce", true));
+                r.onOff("quiesce", true), initialClusterStateIsNew(r));
+    }
+
+    private static boolean initialClusterStateIsNew(Reader r) throws ConfigException {
+        String value = r.string("initial-cluster-state", "existing");
+        return switch (value) {
+            case "new" -> true;
+            case "existing" -> false;
+            default -> throw r.error("initial-cluster-state", "expected 'new' (found a new cluster) or 'existing' (join one), got '" + value + "'");
+        };
     }
 
     /** Typed access to the raw values, with errors that point at the line. */

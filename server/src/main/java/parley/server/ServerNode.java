@@ -111,8 +111,10 @@ public final class ServerNode implements AutoCloseable {
                                     AtomicReference<RaftKvNode> nodeRef, AtomicReference<NodeMetrics> metricsRef,
                                     java.util.Deque<AutoCloseable> started) throws IOException {
         ClusterIdentity.refuseLostLog(config.dataDir());
-        storage.openDefault(); // a damaged data directory fails the start here, with its own message
-        ClusterIdentity identity = ClusterIdentity.loadOrRecord(config.dataDir(), ClusterIdentity.of(config));
+        var defaultStorage = storage.openDefault(); // a damaged data directory fails the start here, with its own message
+        boolean empty = defaultStorage.lastIndex() == 0 && defaultStorage.hardState().term() == 0 && defaultStorage.snapshot().index() == 0;
+        // An empty data directory that does not found a new cluster belongs to a member that is new or lost its data.
+        ClusterIdentity identity = ClusterIdentity.loadOrRecord(config.dataDir(), ClusterIdentity.of(config, empty && !config.bootstrap()), empty);
         TransportConfig.Builder transportConfig = TransportConfig.builder(config.nodeId(), identity.id(),
                 new InetSocketAddress(config.peerListen().host(), config.peerListen().port()))
                 .clusterIdentity(identity.describe())
@@ -141,7 +143,8 @@ public final class ServerNode implements AutoCloseable {
         ClusterConfig founders = ClusterConfig.of(new java.util.TreeSet<>(config.members().keySet()), java.util.Set.of());
         RaftKvNode node = new RaftKvNode(config.nodeId(), settings, storage, storage, loop,
                 (to, group, message) -> transport.send(to, new PeerMessage.Raft(group, message)),
-                (to, bootId) -> transport.send(to, new PeerMessage.NodePing(bootId)), founders, clockNs, raftNodes, true);
+                (to, bootId) -> transport.send(to, new PeerMessage.NodePing(bootId)), founders, clockNs, raftNodes, true, config.bootstrap(),
+                identity.lostState());
         nodeRef.set(node);
         started.push(node::close);
         Map<Long, String> swimMembers = new TreeMap<>();
@@ -276,6 +279,7 @@ public final class ServerNode implements AutoCloseable {
             group.put("revision", view.revision());
             group.put("storedBytes", view.storedBytes());
             group.put("quiesced", view.quiesced());
+            group.put("catchingUp", view.catchingUp());
         }
         return out;
     }

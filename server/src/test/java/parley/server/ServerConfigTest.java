@@ -18,6 +18,17 @@ class ServerConfigTest {
             "member.3 = 127.0.0.1:2580 127.0.0.1:2579");
 
     @Test
+    void anEmptyDataDirectoryJoinsUnlessTheConfigurationFoundsANewCluster() throws Exception {
+        assertEquals(false, ServerConfig.parse("n2.conf", GOOD).bootstrap(), "existing is the default: founding needs the flag");
+        List<String> founding = new java.util.ArrayList<>(GOOD);
+        founding.add("initial-cluster-state = new");
+        assertEquals(true, ServerConfig.parse("n2.conf", founding).bootstrap());
+        List<String> wrong = new java.util.ArrayList<>(GOOD);
+        wrong.add("initial-cluster-state = fresh");
+        assertError("initial-cluster-state: expected 'new' (found a new cluster) or 'existing' (join one), got 'fresh'", wrong);
+    }
+
+    @Test
     void readsAGoodFileWithDefaults() throws Exception {
         ServerConfig config = ServerConfig.parse("n2.conf", GOOD);
         assertEquals(2, config.nodeId());

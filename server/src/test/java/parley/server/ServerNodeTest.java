@@ -118,6 +118,8 @@ class ServerNodeTest {
                 "client-listen = 127.0.0.1:0", "http-listen = 127.0.0.1:0",
                 "election-timeout-ms-min = 300", "election-timeout-ms-max = 600", "heartbeat-interval-ms = 50"));
         lines.addAll(List.of(extra));
+        // A new cluster: each test starts on empty data directories (a test that wipes one says existing).
+        if (java.util.Arrays.stream(extra).noneMatch(line -> line.startsWith("initial-cluster-state"))) lines.add("initial-cluster-state = new");
         for (int i = 0; i < peerPorts.length; i++) {
             lines.add("member." + (i + 1) + " = 127.0.0.1:" + peerPorts[i] + " 127.0.0.1:0");
         }

@@ -80,6 +80,7 @@ public final class SimDisk {
     private long failuresRequested;
     private boolean lastFailureFull;
     private long roomsRequested;
+    private long wipesRequested;
     private CrashMode lastCrashMode;
     private long tornTailsWritten;
     private long tornTailsDropped;
@@ -244,6 +245,14 @@ public final class SimDisk {
     }
 
     public long failuresRequested() { return failuresRequested; }
+
+    /** The operator wipes this disk while its node is down: the storage that holds the bytes empties itself. */
+    public void requestWipe() {
+        wipesRequested++;
+    }
+
+    /** How often this disk was wiped: a node whose disk was ever wiped must not found the cluster again on empty storage. */
+    public long wipesRequested() { return wipesRequested; }
 
     /** The operator frees space on this (full) disk, without restarting its node. Applied by the storage that holds the bytes. */
     public void requestRoom() {

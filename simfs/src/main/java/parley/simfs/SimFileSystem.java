@@ -167,6 +167,16 @@ public final class SimFileSystem implements WalFileSystem {
         inode.unsynced.clear();
     }
 
+    /** Everything is gone, as on a disk replaced by an empty one (the node is down meanwhile); faults are cleared. */
+    public synchronized void wipe() {
+        entries.clear();
+        durableEntries.clear();
+        locked.clear();
+        forcesToFail = 0;
+        spaceLeftBytes = Long.MAX_VALUE;
+        bitFlipProbability = 0;
+    }
+
     /** Whether {@code path} names a directory (opened to fsync it). */
     public synchronized boolean isDirectoryPath(Path path) {
         return entries.containsKey(path);

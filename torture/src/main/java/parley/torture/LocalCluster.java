@@ -79,6 +79,7 @@ public final class LocalCluster implements AutoCloseable {
         text.append("peer-listen = 127.0.0.1:").append(peerPorts[node]).append('\n');
         text.append("http-listen = 127.0.0.1:").append(httpPorts[node]).append('\n');
         text.append("fault-injection = on\n");
+        text.append("initial-cluster-state = new\n"); // fresh directories; ignored once a node holds data
         text.append(TIMING);
         for (int j = 1; j <= size; j++) {
             int peerPort = j == node ? peerPorts[j] : links.get(key(node, j)).listenPort;

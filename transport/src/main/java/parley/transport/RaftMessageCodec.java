@@ -35,7 +35,7 @@ import parley.raft.RaftMessage.TimeoutNow;
  *        entry                  term i64, index i64, kind u8 (0 NOOP, 1 COMMAND, 2 CONFIG),
  *                               dataLength u32, data
  *  6   AppendEntriesResponse    term i64, success bool, matchIndex i64, rejectedPrevIndex i64,
- *                               conflictIndex i64, conflictTerm i64
+ *                               conflictIndex i64, conflictTerm i64, logLost bool
  *  7   Heartbeat                term i64, leaderCommit i64, readContext i64, quiesce bool
  *  8   HeartbeatResponse        term i64, readContext i64
  *  9   InstallSnapshot          term i64, snapshotIndex i64, snapshotTerm i64, config,
@@ -54,7 +54,7 @@ import parley.raft.RaftMessage.TimeoutNow;
  */
 public final class RaftMessageCodec implements MessageCodec<RaftMessage> {
     /** Layout version of this encoding. */
-    public static final int VERSION = 2; // 2: heartbeats carry the quiesce flag
+    public static final int VERSION = 3; // 2: heartbeats carry the quiesce flag; 3: append responses the log-lost flag
 
     static final int TAG_PRE_VOTE = 1;
     static final int TAG_PRE_VOTE_RESPONSE = 2;
@@ -121,7 +121,7 @@ public final class RaftMessageCodec implements MessageCodec<RaftMessage> {
             case RequestVote m -> 25;
             case RequestVoteResponse m -> 9;
             case AppendEntries m -> 36 + entriesSizeBytes(m);
-            case AppendEntriesResponse m -> 41;
+            case AppendEntriesResponse m -> 42;
             case Heartbeat m -> 25;
             case HeartbeatResponse m -> 16;
             case InstallSnapshot m -> 24 + configSizeBytes(m.config()) + 17 + 4 + m.chunk().length;
@@ -145,7 +145,8 @@ public final class RaftMessageCodec implements MessageCodec<RaftMessage> {
             case AppendEntries m -> encodeAppendEntries(m, out);
             case AppendEntriesResponse m -> out.writeByte(TAG_APPEND_ENTRIES_RESPONSE)
                     .writeLong(m.term()).writeBoolean(m.success()).writeLong(m.matchIndex())
-                    .writeLong(m.rejectedPrevIndex()).writeLong(m.conflictIndex()).writeLong(m.conflictTerm());
+                    .writeLong(m.rejectedPrevIndex()).writeLong(m.conflictIndex()).writeLong(m.conflictTerm())
+                    .writeBoolean(m.logLost());
             case Heartbeat m -> out.writeByte(TAG_HEARTBEAT)
                     .writeLong(m.term()).writeLong(m.leaderCommit()).writeLong(m.readContext()).writeBoolean(m.quiesce());
             case HeartbeatResponse m -> out.writeByte(TAG_HEARTBEAT_RESPONSE)

@@ -61,7 +61,7 @@ final class RaftMessageDecoder {
             case RaftMessageCodec.TAG_APPEND_ENTRIES_RESPONSE -> {
                 r.begin("AppendEntriesResponse");
                 yield new AppendEntriesResponse(r.i64("term"), r.bool("success"), r.i64("matchIndex"),
-                        r.i64("rejectedPrevIndex"), r.i64("conflictIndex"), r.i64("conflictTerm"));
+                        r.i64("rejectedPrevIndex"), r.i64("conflictIndex"), r.i64("conflictTerm"), r.bool("logLost"));
             }
             case RaftMessageCodec.TAG_HEARTBEAT -> {
                 r.begin("Heartbeat");

@@ -69,9 +69,12 @@
  * <h2>Failures</h2>
  * An I/O error on write, fsync, segment creation or snapshot write (a full disk, EIO) fails the log
  * for good: writes throw {@link parley.wal.WalFailedException}, no sync completes again (so nothing
- * not durable is ever acknowledged), and {@link parley.wal.WalObserver#onFailure} is told. Retrying an
- * fsync after it failed is unsafe on Linux (the kernel may have dropped the dirty pages), so the only
- * way out is a restart, which runs recovery. Files are opened through a
+ * not durable is ever acknowledged), and {@link parley.wal.WalObserver#onFailure} is told. The way out
+ * is recovery: reopening the log. After a write that found the disk full
+ * ({@link parley.wal.WalFailedException#noSpace}) a node does that in place once there is room again
+ * (the write never reached the file, or left a tail recovery cuts). Retrying an fsync after it failed
+ * is unsafe on Linux (the kernel may have dropped the dirty pages yet serve them from its cache), so
+ * then the only way out is a restart. Files are opened through a
  * {@link parley.wal.ChannelFactory}, so tests inject these errors.
  */
 package parley.wal;

@@ -34,5 +34,11 @@ public enum FaultKind {
      * must stop acknowledging and hand leadership away; at the end it is restarted, as by an operator
      * who freed space. Only for servers whose storage can fail (the real log on a simulated file system).
      */
-    DISK_FAILURE
+    DISK_FAILURE,
+    /**
+     * A server loses its whole data directory (an operator wipes it, a disk is replaced empty): it is
+     * crashed and restarts at the end with nothing, and must rejoin without voting until it has caught
+     * up. Only for servers whose storage can be wiped (the real log on a simulated file system).
+     */
+    WIPE
 }

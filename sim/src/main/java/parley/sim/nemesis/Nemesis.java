@@ -41,6 +41,7 @@ public final class Nemesis implements FaultInjector {
     private long epoch;
     private long corruptedServer = -1;
     private boolean corruptionUsed;
+    private boolean wipeUsed;
 
     /** One injected fault; identity matters (two equal-looking faults are still two). */
     private static final class Fault {
@@ -99,9 +100,10 @@ public final class Nemesis implements FaultInjector {
 
     /** Servers that this run leaves dead through the liveness phase (in one run in three, if allowed). */
     private java.util.Set<Long> chooseDeadForGood() {
-        // A server whose disk is corrupt stays down anyway: it counts against the same allowance.
+        // A server whose disk is corrupt stays down anyway: it counts against the same allowance. So
+        // does a wiped one: it votes only once a leader has caught it up, which it may not have yet.
         List<Long> candidates = new ArrayList<>();
-        int failed = 0;
+        int failed = wipeUsed ? 1 : 0;
         for (long id : world.serverIds()) {
             if (world.state(id) == parley.sim.NodeState.FAILED) failed++;
             else candidates.add(id);
@@ -211,6 +213,7 @@ public final class Nemesis implements FaultInjector {
             case CORRUPT -> corrupt();
             case FSYNC_SLOW -> fsyncSlow();
             case DISK_FAILURE -> diskFailure();
+            case WIPE -> wipe();
         };
     }
 
@@ -374,7 +377,7 @@ public final class Nemesis implements FaultInjector {
     }
 
     private Fault corrupt() {
-        if (corruptionUsed) {
+        if (corruptionUsed || wipeUsed) {
             return null;
         }
         List<Long> candidates = new ArrayList<>();
@@ -406,6 +409,29 @@ public final class Nemesis implements FaultInjector {
         world.setFsyncExtraLatencyNs(target, config.fsyncSlowNs());
         return new Fault(FaultKind.FSYNC_SLOW, target, "n" + target + " +" + config.fsyncSlowNs() / 1_000_000 + "ms",
                 () -> world.setFsyncExtraLatencyNs(target, 0));
+    }
+
+    /** A server loses its data directory: crashed, wiped, and restarted empty at the end. */
+    private Fault wipe() {
+        // One per run, and never beside a corruption: a wiped node votes only once a leader has caught it
+        // up, and a corrupted one never comes back, so two such nodes could leave a 3-voter group with
+        // no majority able to elect anyone, for good (the operator's case, not the liveness phase's).
+        if (wipeUsed || corruptionUsed || world.serversDown() >= maxServersDown()) {
+            return null;
+        }
+        List<Long> candidates = new ArrayList<>();
+        for (long id : serversIn(NodeState.UP)) {
+            if (world.disk(id).bytesElsewhere()) candidates.add(id);
+        }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        long target = pick(candidates);
+        wipeUsed = true;
+        world.crash(target, CrashMode.LOSE_UNSYNCED);
+        world.disk(target).requestWipe();
+        world.trace("nemesis: n" + target + " loses its data directory");
+        return new Fault(FaultKind.WIPE, target, "n" + target + " wiped", () -> world.restart(target));
     }
 
     private Fault diskFailure() {
