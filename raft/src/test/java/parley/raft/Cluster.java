@@ -111,12 +111,7 @@ final class Cluster {
         @Override public void cancelTimer(int timerId) { timers.remove(timerId); }
 
         void boot(boolean bootstrap, ClusterConfig initial) {
-            sm = new ListStateMachine();
-            recorder = new Recorder();
-            timers.clear();
-            checkedUpTo = 0;
-            node = factory.create(config, this, storage, sm, recorder);
-            up = true;
+            create();
             if (bootstrap) node.bootstrap(initial);
             node.start();
         }
@@ -124,15 +119,19 @@ final class Cluster {
         /** Starts on empty storage as a member that lost its data: joining, or (a planted mistake) founding again. */
         void bootWiped(boolean foundAgain, ClusterConfig initial) {
             storage = new MemoryRaftStorage();
+            create();
+            if (foundAgain) node.bootstrap(initial);
+            else node.join();
+            node.start();
+        }
+
+        private void create() {
             sm = new ListStateMachine();
             recorder = new Recorder();
             timers.clear();
             checkedUpTo = 0;
             node = factory.create(config, this, storage, sm, recorder);
             up = true;
-            if (foundAgain) node.bootstrap(initial);
-            else node.join();
-            node.start();
         }
 
         RaftStatus status() { return node.status(); }

@@ -30,13 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +60,7 @@ class ConfigMistakesServerTest {
             ServerNode leader = ServerNodeTest.awaitLeader(right);
 
             String[] problem = {null};
-            await(() -> {
+            EtcdApiClients.await(() -> {
                 JsonNode peer = status(wrong).path("peers").path("2");
                 problem[0] = peer.path("problem").asText(null);
                 return problem[0] != null;
@@ -107,7 +103,7 @@ class ConfigMistakesServerTest {
             impostor = ServerNode.start(ServerNodeTest.config(3, dir.resolve("impostor"), three,
                     "peer-listen = 127.0.0.1:" + ports[3]));
             ServerNode second = impostor;
-            await(() -> second.fatalReason() != null, "the second process with node id 3 is told to stop");
+            EtcdApiClients.await(() -> second.fatalReason() != null, "the second process with node id 3 is told to stop");
             assertTrue(second.fatalReason().contains("a second process with node id 3 is refused"), second.fatalReason());
 
             Map<String, String> acknowledged = new TreeMap<>();
@@ -151,28 +147,20 @@ class ConfigMistakesServerTest {
     @Test
     void anUnreachablePeerIsLoggedWithItsAddressOnceAndNotAtEveryRedial(@TempDir Path dir) throws Exception {
         int[] ports = ServerNodeTest.freePorts(3);
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override public void publish(LogRecord record) { records.add(record); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
-        Logger transportLog = Logger.getLogger("parley.transport");
-        transportLog.addHandler(capture);
-        try (ServerNode alone = ServerNode.start(ServerNodeTest.config(1, dir, ports))) {
-            await(() -> alone.transport().counters().connectFailures() >= 20, "node 1 redials its unreachable peers many times");
+        try (EtcdApiClients.LogCapture log = new EtcdApiClients.LogCapture("parley.transport");
+             ServerNode alone = ServerNode.start(ServerNodeTest.config(1, dir, ports))) {
+            EtcdApiClients.await(() -> alone.transport().counters().connectFailures() >= 20, "node 1 redials its unreachable peers many times");
+            List<LogRecord> records = log.records;
             for (int peer = 2; peer <= 3; peer++) {
                 String line = "node 1: cannot reach node " + peer + " at /127.0.0.1:" + ports[peer - 1];
                 long lines = records.stream().filter(r -> r.getMessage().startsWith(line)).count();
-                assertEquals(1, lines, "one line for an unreachable peer, not one per redial: " + messages(records));
+                assertEquals(1, lines, "one line for an unreachable peer, not one per redial: " + log.messages());
                 assertTrue(records.stream().filter(r -> r.getMessage().startsWith(line)).allMatch(r -> r.getLevel() == Level.WARNING
                         && r.getThrown() == null), "a warning without a stack trace");
             }
             JsonNode peer = status(alone).path("peers").path("2");
             assertEquals(false, peer.path("connected").asBoolean());
             assertTrue(peer.path("problem").asText().startsWith("cannot reach node 2 at /127.0.0.1:" + ports[1]), peer.toString());
-        } finally {
-            transportLog.removeHandler(capture);
         }
     }
 
@@ -215,10 +203,6 @@ class ConfigMistakesServerTest {
         return ServerConfig.parse("test", lines);
     }
 
-    private static List<String> messages(List<LogRecord> records) {
-        return records.stream().map(LogRecord::getMessage).toList();
-    }
-
     private static JsonNode status(ServerNode node) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -233,13 +217,5 @@ class ConfigMistakesServerTest {
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.clientPort()).usePlaintext().build();
         channels.add(channel);
         return channel;
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
-            Thread.sleep(20);
-        }
     }
 }

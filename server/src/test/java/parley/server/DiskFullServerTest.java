@@ -3,7 +3,6 @@ package parley.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static parley.server.EtcdApiClients.DEADLINE_MS;
-import static parley.server.EtcdApiClients.pause;
 import static parley.server.EtcdApiClients.put;
 import static parley.server.EtcdApiClients.stub;
 
@@ -42,14 +41,8 @@ class DiskFullServerTest {
         Map<Long, ServerNode> nodes = new TreeMap<>();
         List<ManagedChannel> channels = new ArrayList<>();
         Map<String, String> acknowledged = new TreeMap<>();
-        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override public void publish(java.util.logging.LogRecord record) { records.add(record); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
-        java.util.logging.Logger parleyLog = java.util.logging.Logger.getLogger("parley");
-        parleyLog.addHandler(capture);
+        EtcdApiClients.LogCapture log = new EtcdApiClients.LogCapture("parley");
+        List<java.util.logging.LogRecord> records = log.records;
         try {
             for (long id = 1; id <= 3; id++) {
                 nodes.put(id, ServerNode.start(ServerNodeTest.config(id, dir, peerPorts, "fault-injection = on")));
@@ -76,11 +69,8 @@ class DiskFullServerTest {
             assertTrue(health.startsWith("unhealthy: disk: ") && health.contains("No space left on device"), health);
 
             long probesBefore = full.storage().spaceProbes();
-            long probeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (full.storage().spaceProbes() < probesBefore + 3 && System.nanoTime() < probeDeadline && pause()) {
-                // the disk stays full while the node looks for room three more times (once a second)
-            }
-            assertTrue(full.storage().spaceProbes() >= probesBefore + 3, "the node keeps looking for room");
+            // The disk stays full while the node looks for room three more times (once a second).
+            EtcdApiClients.await(() -> full.storage().spaceProbes() >= probesBefore + 3, "the node keeps looking for room");
             full.faults().diskFull(false);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             boolean accepted = false;
@@ -101,20 +91,10 @@ class DiskFullServerTest {
             assertTrue(stillFull == 1, "the full disk is reported once a minute, not every second: " + stillFull);
 
             for (ServerNode n : nodes.values()) {
-                KVGrpc.KVBlockingStub stub = stub(channels, n);
-                long readUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                for (Map.Entry<String, String> write : acknowledged.entrySet()) {
-                    RangeResponse r;
-                    do {
-                        r = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).range(RangeRequest.newBuilder()
-                                .setKey(ByteString.copyFromUtf8(write.getKey())).setSerializable(true).build());
-                    } while (r.getKvsCount() == 0 && System.nanoTime() < readUntil && pause());
-                    assertEquals(1, r.getKvsCount(), "node " + n.config().nodeId() + " lost acknowledged " + write.getKey());
-                    assertEquals(write.getValue(), r.getKvs(0).getValue().toStringUtf8());
-                }
+                EtcdApiClients.assertHoldsAcknowledged(stub(channels, n), acknowledged, "node " + n.config().nodeId());
             }
         } finally {
-            parleyLog.removeHandler(capture);
+            log.close();
             for (ManagedChannel c : channels) c.shutdownNow();
             nodes.values().forEach(ServerNode::close);
         }
@@ -176,17 +156,7 @@ class DiskFullServerTest {
             for (long id = 1; id <= 3; id++) nodes.put(id, ServerNode.start(ServerNodeTest.config(id, dir, peerPorts)));
             ServerNodeTest.awaitLeader(nodes);
             for (ServerNode n : nodes.values()) {
-                KVGrpc.KVBlockingStub stub = stub(channels, n);
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                for (Map.Entry<String, String> write : acknowledged.entrySet()) {
-                    RangeResponse r;
-                    do {
-                        r = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).range(RangeRequest.newBuilder()
-                                .setKey(ByteString.copyFromUtf8(write.getKey())).setSerializable(true).build());
-                    } while (r.getKvsCount() == 0 && System.nanoTime() < until && pause());
-                    assertEquals(1, r.getKvsCount(), "node " + n.config().nodeId() + " lost acknowledged " + write.getKey());
-                    assertEquals(write.getValue(), r.getKvs(0).getValue().toStringUtf8());
-                }
+                EtcdApiClients.assertHoldsAcknowledged(stub(channels, n), acknowledged, "node " + n.config().nodeId());
             }
         } finally {
             for (ManagedChannel c : channels) c.shutdownNow();

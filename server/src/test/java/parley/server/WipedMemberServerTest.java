@@ -1,17 +1,12 @@
 package parley.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static parley.server.EtcdApiClients.DEADLINE_MS;
 import static parley.server.EtcdApiClients.put;
 import static parley.server.EtcdApiClients.stub;
 
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
-import io.etcd.jetcd.api.RangeRequest;
-import io.etcd.jetcd.api.RangeResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -23,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,13 +50,13 @@ class WipedMemberServerTest {
 
             ServerNode rejoined = ServerNode.start(ServerNodeTest.config(wiped, dir, ports, "initial-cluster-state = existing"));
             nodes.put(wiped, rejoined);
-            await(() -> !rejoined.node().groups().get(1L).catchingUp() && rejoined.node().groups().get(1L).status().appliedIndex()
+            EtcdApiClients.await(() -> !rejoined.node().groups().get(1L).catchingUp() && rejoined.node().groups().get(1L).status().appliedIndex()
                     >= leader.node().status().commitIndex(), "the wiped member caught up and votes again");
             String identity = Files.readString(dir.resolve("n" + wiped).resolve("cluster"));
             assertTrue(identity.contains("lost-state = true"), "it remembers that it joined empty: " + identity);
-            assertAllHeld(stub(channels, rejoined), acknowledged, "the rejoined member");
+            EtcdApiClients.assertHoldsAcknowledged(stub(channels, rejoined), acknowledged, "the rejoined member");
             put(stub(channels, rejoined), acknowledged, "after", "rejoin");
-            for (ServerNode node : nodes.values()) assertAllHeld(stub(channels, node), acknowledged, "node " + node.config().nodeId());
+            for (ServerNode node : nodes.values()) EtcdApiClients.assertHoldsAcknowledged(stub(channels, node), acknowledged, "node " + node.config().nodeId());
         } finally {
             channels.forEach(ManagedChannel::shutdownNow);
             nodes.values().forEach(ServerNode::close);
@@ -80,7 +74,7 @@ class WipedMemberServerTest {
             ServerNode leader = ServerNodeTest.awaitLeader(nodes);
             for (int i = 0; i < 20; i++) put(stub(channels, leader), acknowledged, "k" + i, "v" + i);
             long commit = leader.node().status().commitIndex();
-            await(() -> nodes.values().stream().allMatch(n -> n.node().status().appliedIndex() >= commit), "every node applied every write");
+            EtcdApiClients.await(() -> nodes.values().stream().allMatch(n -> n.node().status().appliedIndex() >= commit), "every node applied every write");
             channels.forEach(ManagedChannel::shutdownNow);
             channels.clear();
             for (ServerNode node : nodes.values()) node.close();
@@ -123,27 +117,11 @@ class WipedMemberServerTest {
             }
             ServerNode recovered = ServerNodeTest.awaitLeader(nodes);
             put(stub(channels, recovered), acknowledged, "after", "recovery");
-            for (ServerNode node : nodes.values()) assertAllHeld(stub(channels, node), acknowledged, "node " + node.config().nodeId());
+            for (ServerNode node : nodes.values()) EtcdApiClients.assertHoldsAcknowledged(stub(channels, node), acknowledged, "node " + node.config().nodeId());
         } finally {
             channels.forEach(ManagedChannel::shutdownNow);
             nodes.values().forEach(ServerNode::close);
         }
-    }
-
-    /** Every acknowledged write is what {@code kv} reads (serializable: from that member's own state, once it has it). */
-    private static void assertAllHeld(KVGrpc.KVBlockingStub kv, Map<String, String> acknowledged, String who) throws InterruptedException {
-        for (Map.Entry<String, String> write : acknowledged.entrySet()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            RangeResponse read;
-            do {
-                read = kv.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).range(RangeRequest.newBuilder()
-                        .setKey(ByteString.copyFromUtf8(write.getKey())).setSerializable(true).build());
-            } while ((read.getKvsCount() == 0 || !read.getKvs(0).getValue().toStringUtf8().equals(write.getValue()))
-                    && System.nanoTime() < deadline && EtcdApiClients.pause());
-            assertEquals(1, read.getKvsCount(), who + " lost acknowledged " + write.getKey());
-            assertEquals(write.getValue(), read.getKvs(0).getValue().toStringUtf8(), who + " holds " + write.getKey());
-        }
-        assertFalse(acknowledged.isEmpty());
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -160,14 +138,6 @@ class WipedMemberServerTest {
                 if (Files.isDirectory(source)) Files.createDirectories(target);
                 else Files.copy(source, target);
             }
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
-            Thread.sleep(20);
         }
     }
 }

@@ -419,10 +419,7 @@ public final class Nemesis implements FaultInjector {
         if (wipeUsed || corruptionUsed || world.serversDown() >= maxServersDown()) {
             return null;
         }
-        List<Long> candidates = new ArrayList<>();
-        for (long id : serversIn(NodeState.UP)) {
-            if (world.disk(id).bytesElsewhere()) candidates.add(id);
-        }
+        List<Long> candidates = upWithRealStorage();
         if (candidates.isEmpty()) {
             return null;
         }
@@ -438,10 +435,7 @@ public final class Nemesis implements FaultInjector {
         if (activeOfKind(FaultKind.DISK_FAILURE) || world.serversDown() >= maxServersDown()) {
             return null;
         }
-        List<Long> candidates = new ArrayList<>();
-        for (long id : serversIn(NodeState.UP)) {
-            if (world.disk(id).bytesElsewhere()) candidates.add(id);
-        }
+        List<Long> candidates = upWithRealStorage();
         if (candidates.isEmpty()) {
             return null;
         }
@@ -464,6 +458,15 @@ public final class Nemesis implements FaultInjector {
     }
 
     // ---- helpers ----
+
+    /** Servers up whose storage can fail or be wiped: the real log on a simulated file system. */
+    private List<Long> upWithRealStorage() {
+        List<Long> candidates = new ArrayList<>();
+        for (long id : serversIn(NodeState.UP)) {
+            if (world.disk(id).bytesElsewhere()) candidates.add(id);
+        }
+        return candidates;
+    }
 
     private boolean activeOfKind(FaultKind kind) {
         for (Fault fault : active) {
