@@ -113,6 +113,62 @@ class EtcdctlClusterTest {
         assertEquals(1, status.lines().filter(l -> l.contains(", true, false,")).count(), "exactly one leader: " + status);
     }
 
+    @Test
+    void operationsRpcsHashKvDefragMoveLeaderAndOneWordingForWhatIsMissing() throws Exception {
+        for (int i = 0; i < 20; i++) etcdctl(allEndpoints, "put", "ops/" + i, "v" + i);
+        String revision = etcdctl(allEndpoints, "get", "ops/0", "-w", "json").replaceAll(".*\"revision\":([0-9]+).*", "$1");
+        // etcd's corruption check: every member hashes the same history at the same revision.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        java.util.Set<String> hashes;
+        do {
+            String hashkv = etcdctl(allEndpoints, "endpoint", "hashkv", "--rev", revision, "-w", "json");
+            hashes = new java.util.TreeSet<>(java.util.regex.Pattern.compile("\"hash\":([0-9]+)").matcher(hashkv).results()
+                    .map(m -> m.group(1)).toList());
+            assertEquals(3, java.util.regex.Pattern.compile("\"hash\":").matcher(hashkv).results().count(), hashkv);
+        } while (hashes.size() != 1 && System.nanoTime() < deadline && sleep());
+        assertEquals(1, hashes.size(), "the three members hash revision " + revision + " alike: " + hashes);
+        String future = etcdctlFailing(follower, "endpoint", "hashkv", "--rev", "999999999");
+        assertTrue(future.contains("required revision is a future revision"), future);
+
+        String defrag = etcdctl(allEndpoints, "defrag");
+        assertEquals(3, defrag.lines().filter(l -> l.startsWith("Finished defragmenting etcd member")).count(), defrag);
+        assertEquals("ops/7\nv7", etcdctl(follower, "get", "ops/7"), "the data is all there after a defrag");
+
+        ServerNode leader = nodes.values().stream().filter(ServerNode::isLeader).findFirst().orElseThrow();
+        ServerNode target = nodes.values().stream().filter(n -> !n.isLeader()).findFirst().orElseThrow();
+        String moved = etcdctl(allEndpoints, "move-leader", Long.toHexString(target.config().nodeId()));
+        assertTrue(moved.startsWith("Leadership transferred from " + Long.toHexString(leader.config().nodeId())
+                + " to " + Long.toHexString(target.config().nodeId())), moved);
+        assertTrue(target.isLeader(), "the target leads now");
+        assertEquals("OK", etcdctl(allEndpoints, "put", "after-move", "ok"));
+
+        String status = etcdctl(follower, "endpoint", "status");
+        assertTrue(status.contains(", 3.4.0, "), "the etcd API version served: " + status);
+        for (String[] missing : List.of(new String[] {"user", "add", "alice:secret"}, new String[] {"alarm", "list"})) {
+            String refused = etcdctlFailing(follower, missing);
+            assertTrue(refused.contains("is not implemented (see docs/server.md)"), String.join(" ", missing) + ": " + refused);
+        }
+    }
+
+    private static boolean sleep() throws InterruptedException {
+        Thread.sleep(100);
+        return true;
+    }
+
+    /** Runs etcdctl expecting it to fail; returns what it printed. */
+    static String etcdctlFailing(String endpoints, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints", endpoints, "--command-timeout=10s"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("ETCDCTL_API", "3");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "etcdctl finished");
+        assertTrue(process.exitValue() != 0, "etcdctl " + command + " should fail: " + out);
+        return out;
+    }
+
     private static boolean etcdctlInstalled() {
         try {
             return new ProcessBuilder("etcdctl", "version").redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);

@@ -69,4 +69,34 @@ public interface EtcdBackend {
 
     /** This node's status, as etcd's {@code Maintenance.Status} reports it. */
     CompletableFuture<StatusInfo> status();
+
+    /** etcd's Hash: a hash of this member's whole state (at its applied index). */
+    default CompletableFuture<Integer> hash() {
+        return CompletableFuture.failedFuture(Unimplemented.status("etcdserverpb.Maintenance/Hash"));
+    }
+
+    /**
+     * etcd's HashKV: the hash of the key-value history at or below {@code revision} (0: the current
+     * revision), equal on every member that applied the same log. Fails with etcd's error for a
+     * compacted or future revision.
+     */
+    default CompletableFuture<HashKv> hashKv(long revision) {
+        return CompletableFuture.failedFuture(Unimplemented.status("etcdserverpb.Maintenance/HashKV"));
+    }
+
+    /** What {@link #hashKv} answers: the hash, the compact revision, and the revision it was read at. */
+    record HashKv(int hash, long compactRevision, long revision) {}
+
+    /** etcd's Defragment: the storage keeps only what it needs (here: a snapshot now, the log compacted behind it). */
+    default CompletableFuture<Void> defragment() {
+        return CompletableFuture.failedFuture(Unimplemented.status("etcdserverpb.Maintenance/Defragment"));
+    }
+
+    /**
+     * etcd's MoveLeader: on the leader, hands leadership to member {@code targetId} and completes once
+     * it leads; fails with "not leader" elsewhere and "bad leader transferee" for a non-member.
+     */
+    default CompletableFuture<Void> moveLeader(long targetId) {
+        return CompletableFuture.failedFuture(Unimplemented.status("etcdserverpb.Maintenance/MoveLeader"));
+    }
 }

@@ -24,6 +24,10 @@ public final class EtcdBackendException extends RuntimeException {
         REQUEST_TOO_LARGE(3, "etcdserver: request is too large"),
         CORRUPT(15, "etcdserver: corrupt cluster"),
         MEMBER_NOT_FOUND(5, "etcdserver: member not found"),
+        /** MoveLeader to a node that is not a voting member. */
+        BAD_LEADER_TRANSFEREE(9, "etcdserver: bad leader transferee"),
+        /** MoveLeader whose target did not take over in time. */
+        TIMEOUT_LEADER_TRANSFER(14, "etcdserver: request timed out, leader transfer took too long"),
         /** A backend with no membership to change (a single local store). */
         MEMBERSHIP_UNSUPPORTED(12, "etcdserver: membership changes are not supported by this server");
 

@@ -25,7 +25,7 @@ public final class EtcdErrors {
         return Status.fromCodeValue(error.grpcCode().value()).withDescription(error.grpcMessage(failure.detail())).asRuntimeException();
     }
 
-    static StatusRuntimeException of(KvError error) {
+    public static StatusRuntimeException of(KvError error) {
         return Status.fromCodeValue(error.grpcCode().value()).withDescription(error.grpcMessage()).asRuntimeException();
     }
 

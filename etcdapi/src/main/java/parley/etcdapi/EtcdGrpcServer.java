@@ -97,6 +97,8 @@ public final class EtcdGrpcServer implements AutoCloseable {
                 .addService(new ClusterService(replies))
                 .addService(new MaintenanceService(replies))
                 .addServices(extraServices)
+                .intercept(Unimplemented.REWORD)
+                .fallbackHandlerRegistry(Unimplemented.FALLBACK)
                 .build()
                 .start();
         return server.getPort();

@@ -112,6 +112,38 @@ public final class LocalBackend implements EtcdBackend, AutoCloseable {
                 indexLast, RAFT_TERM, stateMachine.appliedIndex(), false));
     }
 
+    @Override
+    public CompletableFuture<Integer> hash() {
+        return submit(() -> {
+            long hash = stateMachine.hash();
+            return (int) (hash ^ (hash >>> 32));
+        });
+    }
+
+    @Override
+    public CompletableFuture<HashKv> hashKv(long revision) {
+        return submit(() -> {
+            long current = stateMachine.revision();
+            long at = revision == 0 ? current : revision;
+            if (at > current) throw EtcdErrors.of(KvError.FUTURE_REV);
+            if (at < stateMachine.compactRevision()) throw EtcdErrors.of(KvError.COMPACTED);
+            return new HashKv(stateMachine.store().hashKv(at), stateMachine.compactRevision(), current);
+        });
+    }
+
+    /** One state machine in memory: nothing to compact. */
+    @Override
+    public CompletableFuture<Void> defragment() {
+        return submit(() -> null);
+    }
+
+    /** The only member leads already; any other target is not a member. */
+    @Override
+    public CompletableFuture<Void> moveLeader(long targetId) {
+        if (targetId == config.memberId()) return CompletableFuture.completedFuture(null);
+        return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.BAD_LEADER_TRANSFEREE));
+    }
+
     /** Stops the thread after the tasks already queued; later calls fail with "server stopped". */
     @Override
     public void close() {

@@ -318,6 +318,25 @@ class JetcdTest {
         assertTrue(status.getDbSize() > 0);
     }
 
+    @Test
+    void maintenanceHashKvDefragmentAndMoveLeaderThroughJetcd() throws Exception {
+        kv.put(bytes("a"), bytes("1")).get();
+        kv.put(bytes("b"), bytes("2")).get();
+        var maintenance = client.getMaintenanceClient();
+        var atTwo = maintenance.hashKV(server.url(), 2).get();
+        var atThree = maintenance.hashKV(server.url(), 3).get();
+        assertEquals(3, atThree.getHeader().getRevision());
+        assertTrue(atTwo.getHash() != atThree.getHash(), "a later revision hashes more history");
+        assertEquals(atTwo.getHash(), maintenance.hashKV(server.url(), 2).get().getHash(), "the same revision hashes alike");
+        ExecutionException future = assertThrows(ExecutionException.class, () -> maintenance.hashKV(server.url(), 99).get());
+        assertError(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision is a future revision", future);
+        maintenance.defragmentMember(server.url()).get();
+        assertEquals(2, kv.get(bytes("a")).get().getHeader().getRevision() - 1);
+        maintenance.moveLeader(1).get(); // the only member leads already
+        ExecutionException bad = assertThrows(ExecutionException.class, () -> maintenance.moveLeader(7).get());
+        assertMaintenanceError("FAILED_PRECONDITION", "etcdserver: bad leader transferee", bad);
+    }
+
     private static void assertHeader(Response.Header header, long revision) {
         LocalBackendConfig config = LocalBackendConfig.defaults();
         assertEquals(config.clusterId(), header.getClusterId());
@@ -339,6 +358,13 @@ class JetcdTest {
         StatusRuntimeException cause = assertInstanceOf(StatusRuntimeException.class, thrown.getCause());
         assertEquals(code, cause.getStatus().getCode(), cause.toString());
         assertEquals(etcdMessage, cause.getStatus().getDescription());
+    }
+
+    /** jetcd's Maintenance client wraps failures in its own EtcdException, whose message carries etcd's. */
+    private static void assertMaintenanceError(String code, String etcdMessage, ExecutionException thrown) {
+        var cause = assertInstanceOf(io.etcd.jetcd.common.exception.EtcdException.class, thrown.getCause());
+        assertEquals(code, cause.getErrorCode().name(), cause.toString());
+        assertTrue(cause.getMessage().contains(etcdMessage), cause.getMessage());
     }
 
     private static List<String> pairs(List<KeyValue> kvs) {

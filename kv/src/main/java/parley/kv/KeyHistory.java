@@ -31,6 +31,14 @@ final class KeyHistory {
         return mutations.isEmpty() ? null : latest().liveValue();
     }
 
+    /** Hands {@code visit} every retained change with main revision at or below {@code revision}, oldest first. */
+    void forEachAtOrBelow(long revision, Consumer<Mutation> visit) {
+        for (Mutation mutation : mutations) {
+            if (mutation.revision().main() > revision) return;
+            visit.accept(mutation);
+        }
+    }
+
     /** The live version as of main revision {@code revision}, or null. */
     KeyValue liveAt(long revision) {
         int index = lastIndexAtOrBelow(revision);

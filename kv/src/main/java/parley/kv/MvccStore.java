@@ -131,6 +131,28 @@ public final class MvccStore {
         return writing && !writeEvents.isEmpty() ? revision + 1 : revision;
     }
 
+    /**
+     * etcd's HashKV: a CRC32C over every retained change at or below main revision {@code revision}
+     * (key, revision, type, value, lease), in key then revision order. Replicas that applied the same
+     * log, compactions included, give the same hash for the same revision: a difference is corruption.
+     */
+    public int hashKv(long revision) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        java.nio.ByteBuffer numbers = java.nio.ByteBuffer.allocate(8 * 4 + 1);
+        for (Map.Entry<Bytes, KeyHistory> entry : keys.entrySet()) {
+            byte[] key = entry.getKey().bytes();
+            entry.getValue().forEachAtOrBelow(revision, mutation -> {
+                crc.update(key);
+                numbers.clear();
+                numbers.putLong(mutation.revision().main()).putLong(mutation.revision().sub()).put((byte) mutation.type().ordinal());
+                if (mutation.isPut()) numbers.putLong(mutation.kv().lease()).putLong(mutation.kv().version());
+                crc.update(numbers.array(), 0, numbers.position());
+                if (mutation.isPut()) crc.update(mutation.kv().value().bytes());
+            });
+        }
+        return (int) crc.getValue();
+    }
+
     /** The live version of {@code key} at {@code atRevision}, or null. The revision must be readable. */
     public KeyValue get(Bytes key, long atRevision) {
         checkReadable(atRevision);

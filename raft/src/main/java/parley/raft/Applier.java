@@ -73,11 +73,19 @@ final class Applier {
         long bytesBound = Math.max(config.snapshotThresholdBytes(), lastSnapshotBytes);
         if (applied - log.snapshotIndex() <= config.snapshotThresholdEntries()
                 && appliedBytesSinceSnapshot <= bytesBound) return;
+        takeSnapshot();
+    }
+
+    /** Snapshots at the applied index now, if anything was applied since the last snapshot; returns whether it did. */
+    boolean takeSnapshot() {
+        long applied = log.appliedIndex();
+        if (applied <= log.snapshotIndex()) return false;
         appliedBytesSinceSnapshot = 0;
         byte[] data = SnapshotCodec.encode(sessions.encode(), stateMachine.snapshot());
         lastSnapshotBytes = data.length;
         log.compact(new Snapshot(applied, log.term(applied), log.configAt(applied), data));
         Check.that(log.snapshotIndex() == applied, "snapshot not taken at the applied index");
+        return true;
     }
 
     /** Replaces the state machine and session table with a snapshot's. */

@@ -126,6 +126,16 @@ public class RaftNode {
         bootstrapWritesPending = true;
     }
 
+    /**
+     * Snapshots the state machine at the applied index now and compacts the log up to it (etcd's
+     * Defragment: the storage keeps only what it needs); false when nothing was applied since the
+     * last snapshot.
+     */
+    public boolean snapshotNow() {
+        Check.that(started, "snapshotNow before start");
+        return applier.takeSnapshot();
+    }
+
     /** Whether this node is catching up after starting without its state (see {@link #join}): it votes for no one yet. */
     public boolean isCatchingUp() {
         return catchingUp;

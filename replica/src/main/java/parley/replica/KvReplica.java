@@ -680,6 +680,47 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     }
 
     /** Whether this replica leads its group now. */
+    /**
+     * etcd's HashKV at {@code revision} (0: the current one): the store's hash over its history at or
+     * below it, with the compact revision and the revision it was read at.
+     *
+     * @throws RevisionRefused when the revision is compacted or in the future
+     */
+    public HashKv hashKv(long revision) {
+        long current = kv.revision();
+        long at = revision == 0 ? current : revision;
+        if (at > current) throw new RevisionRefused(KvError.FUTURE_REV);
+        if (at < kv.compactRevision()) throw new RevisionRefused(KvError.COMPACTED);
+        return new HashKv(kv.store().hashKv(at), kv.compactRevision(), current);
+    }
+
+    /** A revision the store cannot answer at: compacted away, or not reached yet. */
+    public static final class RevisionRefused extends RuntimeException {
+        private final KvError error;
+
+        RevisionRefused(KvError error) {
+            super(error.grpcMessage(), null, false, false);
+            this.error = error;
+        }
+
+        public KvError error() {
+            return error;
+        }
+    }
+
+    /** What {@link #hashKv} answers: the hash, the store's compact revision, its current revision. */
+    public record HashKv(int hash, long compactRevision, long revision) {}
+
+    /**
+     * etcd's Defragment: snapshots the store now and compacts the log (and the write-ahead log's
+     * segments) up to it, so the storage holds only what it needs. False when it held nothing more.
+     */
+    public boolean defragment() {
+        boolean taken = raft.snapshotNow();
+        afterEvent();
+        return taken;
+    }
+
     /** Whether this replica started without its state and does not vote yet (see {@link RaftNode#join}). */
     public boolean isCatchingUp() {
         return raft.isCatchingUp();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import parley.etcdapi.EtcdErrors;
 import parley.etcdapi.ClusterHeader;
@@ -22,6 +23,7 @@ import parley.kv.KvCommand;
 import parley.kv.KvResult;
 import parley.kv.WatchRequest;
 import parley.raft.ClusterConfig;
+import parley.raft.RaftRole;
 import parley.raft.RaftStatus;
 import parley.replica.KvReplica;
 
@@ -213,11 +215,57 @@ public final class RaftBackend implements EtcdBackend {
     @Override
     public CompletableFuture<StatusInfo> status() {
         RaftStatus s = node.status();
-        return CompletableFuture.completedFuture(new StatusInfo("3.5.0", dbSizeBytes.getAsLong(), s.leaderId(), s.lastIndex(),
+        return CompletableFuture.completedFuture(new StatusInfo(ETCD_API_VERSION, dbSizeBytes.getAsLong(), s.leaderId(), s.lastIndex(),
                 s.term(), s.appliedIndex(), s.config().isLearnerOnly(s.nodeId())));
     }
 
     /** Bounds the wait and turns the node's exceptions into etcd's. */
+    @Override
+    public CompletableFuture<Integer> hash() {
+        return translate(node.stateHash()).thenApply(state -> (int) (state.hash() ^ (state.hash() >>> 32)));
+    }
+
+    @Override
+    public CompletableFuture<HashKv> hashKv(long revision) {
+        return translate(node.hashKv(revision)).thenApply(h -> new HashKv(h.hash(), h.compactRevision(), h.revision()));
+    }
+
+    @Override
+    public CompletableFuture<Void> defragment() {
+        return translate(node.defragment()).thenApply(groups -> null);
+    }
+
+    /** The etcd API this server speaks (etcdctl prints it as the version); Parley's own version is in /status. */
+    static final String ETCD_API_VERSION = "3.4.0";
+
+    /** How long MoveLeader waits for the target to take over (etcd waits up to its request timeout). */
+    private static final long MOVE_LEADER_WAIT_NS = 5_000_000_000L;
+
+    /** Moves the default group's leadership (keyspaces' groups keep theirs; see docs/server.md). */
+    @Override
+    public CompletableFuture<Void> moveLeader(long targetId) {
+        RaftStatus status = node.status();
+        if (status.role() != RaftRole.LEADER) {
+            return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.NOT_LEADER));
+        }
+        if (!status.config().voters().contains(targetId)) {
+            return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.BAD_LEADER_TRANSFEREE,
+                    "member " + Long.toHexString(targetId) + " is not a voter"));
+        }
+        if (targetId == status.nodeId()) return CompletableFuture.completedFuture(null);
+        long deadlineNs = System.nanoTime() + MOVE_LEADER_WAIT_NS;
+        return translate(node.transferLeadership(KvReplica.DEFAULT_GROUP_ID, targetId)).thenCompose(started -> awaitLeader(targetId, deadlineNs));
+    }
+
+    private CompletableFuture<Void> awaitLeader(long targetId, long deadlineNs) {
+        if (node.status().leaderId() == targetId && node.status().role() != RaftRole.LEADER) return CompletableFuture.completedFuture(null);
+        if (System.nanoTime() > deadlineNs) {
+            return CompletableFuture.failedFuture(new EtcdBackendException(EtcdBackendException.Reason.TIMEOUT_LEADER_TRANSFER));
+        }
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS))
+                .thenCompose(waited -> awaitLeader(targetId, deadlineNs));
+    }
+
     private <T> CompletableFuture<T> translate(CompletableFuture<T> future) {
         return deadlines.bound(future).handle((value, error) -> {
             if (error == null) return value;
@@ -230,6 +278,7 @@ public final class RaftBackend implements EtcdBackend {
                 case RaftKvNode.MemberNotFoundException notFound -> new EtcdBackendException(EtcdBackendException.Reason.MEMBER_NOT_FOUND);
                 case TimeoutException timeout -> new EtcdBackendException(EtcdBackendException.Reason.TIMEOUT);
                 case RaftKvNode.GroupNotHostedException notHosted -> Status.UNAVAILABLE.withDescription(notHosted.getMessage()).asRuntimeException();
+                case KvReplica.RevisionRefused refused -> EtcdErrors.of(refused.error());
                 case EtcdBackendException already -> already;
                 default -> new CompletionException(cause);
             };

@@ -406,6 +406,20 @@ public final class RaftKvNode implements AutoCloseable {
      * task so that replicas at the same applied index can be compared. Serializes the whole store:
      * for checkers, not for a hot path.
      */
+    /** etcd's HashKV on the default group (see {@link KvReplica#hashKv}); fails with etcd's error for a bad revision. */
+    public CompletableFuture<KvReplica.HashKv> hashKv(long revision) {
+        return callOn(KvReplica.DEFAULT_GROUP_ID, (replica, reply) -> reply.ok(replica.hashKv(revision)));
+    }
+
+    /** etcd's Defragment: every group hosted here snapshots and compacts its log now; completes with how many did. */
+    public CompletableFuture<Integer> defragment() {
+        return call(reply -> {
+            int compacted = 0;
+            for (KvReplica replica : replicas.replicas().values()) if (replica.defragment()) compacted++;
+            reply.ok(compacted);
+        });
+    }
+
     public CompletableFuture<KvReplica.StateHash> stateHash() {
         return callOn(KvReplica.DEFAULT_GROUP_ID, (replica, reply) -> reply.ok(replica.stateHash()));
     }
