@@ -50,6 +50,8 @@ final class DevCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError("cannot create " + dir + ": " + SimCommand.describe(e));
         }
+        String inTheWay = inTheWay(dir);
+        if (inTheWay != null) throw new UserError(inTheWay);
         // A new cluster only when no node has data yet; a node wiped later joins (it votes once caught up).
         boolean fresh = true;
         for (int i = 1; i <= nodes; i++) fresh &= isEmptyDirectory(dir.resolve("n" + i));
@@ -71,6 +73,12 @@ final class DevCommand implements Callable<Integer> {
             for (int i = 1; i <= nodes && !stopping.get(); i++) processes.add(spawn(i, configs.get(i - 1), dir));
         }
         if (!awaitHealthy(processes)) {
+            for (int i = 0; i < processes.size(); i++) {
+                if (!processes.get(i).isAlive()) {
+                    System.out.println("parley dev: node " + (i + 1) + " exited with " + processes.get(i).exitValue() + ": "
+                            + lastLine(dir.resolve("n" + (i + 1) + ".log")));
+                }
+            }
             System.out.println("parley dev: the cluster did not become healthy in " + healthyTimeoutS + " s; see the logs in " + dir);
             stopAll(processes);
             return 1;
@@ -79,15 +87,22 @@ final class DevCommand implements Callable<Integer> {
         printUsage(dir);
         // Runs until Ctrl-C (the shutdown hook stops the nodes). A node that dies (say, kill -9 to see
         // what the others do) is restarted from its data directory, as a supervisor would.
+        java.util.Set<Integer> givenUp = new java.util.TreeSet<>();
         while (!stop.await(1, TimeUnit.SECONDS)) {
             synchronized (processes) {
                 for (int i = 0; i < processes.size() && !stopping.get(); i++) {
                     Process process = processes.get(i);
-                    if (!process.isAlive()) {
-                        System.out.println("parley dev: node " + (i + 1) + " exited with " + process.exitValue()
-                                + " (log: " + dir.resolve("n" + (i + 1) + ".log") + "); restarting it from its data directory");
-                        processes.set(i, spawn(i + 1, configs.get(i), dir));
+                    if (process.isAlive() || givenUp.contains(i)) continue;
+                    Path log = dir.resolve("n" + (i + 1) + ".log");
+                    if (process.exitValue() == Main.EXIT_USAGE) {
+                        // It refused to start (its configuration, its data directory, a port): a restart would refuse again.
+                        givenUp.add(i);
+                        System.out.println("parley dev: node " + (i + 1) + " refused to start and stays down: " + lastLine(log));
+                        continue;
                     }
+                    System.out.println("parley dev: node " + (i + 1) + " exited with " + process.exitValue()
+                            + " (log: " + log + "); restarting it from its data directory");
+                    processes.set(i, spawn(i + 1, configs.get(i), dir));
                 }
             }
         }
@@ -99,6 +114,47 @@ final class DevCommand implements Callable<Integer> {
     int peerPort(int node) { return clientPort(node) + 1; }
 
     int httpPort(int node) { return clientPort(node) + 7000; }
+
+    /**
+     * What would keep the cluster from starting, said before anything starts: a port another process
+     * listens on (another parley dev, an etcd), or a node's data directory another process holds. Its
+     * health checks would otherwise be answered by that other cluster. Null when nothing is in the way.
+     */
+    private String inTheWay(Path dir) {
+        for (int i = 1; i <= nodes; i++) {
+            int[] ports = {clientPort(i), peerPort(i), httpPort(i)};
+            String[] kinds = {"client", "peer", "HTTP"};
+            for (int k = 0; k < ports.length; k++) {
+                try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                    probe.bind(new java.net.InetSocketAddress("127.0.0.1", ports[k]));
+                } catch (IOException e) {
+                    return "port " + ports[k] + " (node " + i + "'s " + kinds[k] + " port) is in use by another process"
+                            + " (another parley dev, an etcd?): stop it, or choose other ports with --base-port";
+                }
+            }
+            Path lock = dir.resolve("n" + i).resolve("parley.lock");
+            if (!Files.exists(lock)) continue;
+            try (var channel = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.WRITE)) {
+                var held = channel.tryLock();
+                if (held == null) return "data directory " + lock.getParent() + " is in use by another process (another parley dev?)";
+                held.release();
+            } catch (java.nio.channels.OverlappingFileLockException | IOException e) {
+                return "data directory " + lock.getParent() + " is in use by another process (another parley dev?)";
+            }
+        }
+        return null;
+    }
+
+    /** The last non-empty line of {@code log}, or a note that there is none. */
+    static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) if (!lines.get(i).isBlank()) return lines.get(i).strip();
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+        return "(its log is empty)";
+    }
 
     private static boolean isEmptyDirectory(Path path) throws IOException {
         if (!Files.isDirectory(path)) return true;

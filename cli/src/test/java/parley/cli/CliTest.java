@@ -54,6 +54,18 @@ class CliTest {
     }
 
     @Test
+    void devSaysWhichPortIsInTheWayInsteadOfTakingAnotherClusterForItsOwn(@TempDir Path dir) throws IOException {
+        // Base ports below the ephemeral range, drawn so that none of the nine is in use; then one is taken.
+        int base = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(0, 90) * 100;
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(base + 100 + 1, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Result result = run("dev", "--base-port", Integer.toString(base), "--data-dir", dir.toString());
+            assertEquals(2, result.exitCode(), result.toString());
+            assertEquals("parley: error: port " + (base + 101) + " (node 2's peer port) is in use by another process (another parley dev,"
+                    + " an etcd?): stop it, or choose other ports with --base-port", result.err().strip());
+        }
+    }
+
+    @Test
     void malformedHistoryNamesFileAndLine(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"process\": 0, \"type\": \"invoke\", \"f\": \"read\", \"key\": \"r\", \"value\": null}\n{not json\n");

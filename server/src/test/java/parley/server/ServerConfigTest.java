@@ -18,6 +18,20 @@ class ServerConfigTest {
             "member.3 = 127.0.0.1:2580 127.0.0.1:2579");
 
     @Test
+    void theShippedExampleConfigsDescribeOneThreeNodeCluster() throws Exception {
+        java.util.Map<Long, ServerConfig> examples = new java.util.TreeMap<>();
+        for (int i = 1; i <= 3; i++) {
+            ServerConfig config = ServerConfig.read(java.nio.file.Path.of("../examples/n" + i + ".conf"));
+            examples.put(config.nodeId(), config);
+        }
+        assertEquals(java.util.Set.of(1L, 2L, 3L), examples.keySet());
+        for (ServerConfig config : examples.values()) {
+            assertEquals(examples.get(1L).members(), config.members(), "every node names the same founders");
+            assertEquals(true, config.bootstrap(), "the examples found a new cluster");
+        }
+    }
+
+    @Test
     void anEmptyDataDirectoryJoinsUnlessTheConfigurationFoundsANewCluster() throws Exception {
         assertEquals(false, ServerConfig.parse("n2.conf", GOOD).bootstrap(), "existing is the default: founding needs the flag");
         List<String> founding = new java.util.ArrayList<>(GOOD);
