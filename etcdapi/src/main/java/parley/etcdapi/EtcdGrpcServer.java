@@ -96,6 +96,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
                 .addService(leaseService.definition())
                 .addService(new ClusterService(replies))
                 .addService(new MaintenanceService(replies))
+                .addService(new LockService(replies))
                 .addServices(extraServices)
                 .intercept(Unimplemented.REWORD)
                 .fallbackHandlerRegistry(Unimplemented.FALLBACK)

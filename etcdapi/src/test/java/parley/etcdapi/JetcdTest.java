@@ -337,6 +337,35 @@ class JetcdTest {
         assertMaintenanceError("FAILED_PRECONDITION", "etcdserver: bad leader transferee", bad);
     }
 
+    @Test
+    void theServerSideLockServesItsHoldersOneAtATimeAndHandsOnAtUnlockOrLeaseExpiry() throws Exception {
+        var lock = client.getLockClient();
+        var leases = client.getLeaseClient();
+        long first = leases.grant(60).get().getID();
+        long second = leases.grant(60).get().getID();
+        long third = leases.grant(60).get().getID();
+        ByteSequence name = bytes("jobs/nightly");
+        var held = lock.lock(name, first).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("jobs/nightly/" + Long.toHexString(first), held.getKey().toString(StandardCharsets.UTF_8));
+        var secondWaits = lock.lock(name, second);
+        var thirdWaits = lock.lock(name, third);
+        // Both waiters have queued (their keys exist) and looked at who is before them: neither got the lock.
+        var prefix = io.etcd.jetcd.options.GetOption.newBuilder().isPrefix(true).build();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (kv.get(bytes("jobs/nightly/"), prefix).get().getCount() < 3 && System.nanoTime() < deadline) Thread.onSpinWait();
+        lock.unlock(bytes("jobs/nightly/unrelated")).get(); // a round trip after the waiters' own, on the same single thread
+        assertTrue(!secondWaits.isDone() && !thirdWaits.isDone(), "the others wait while the first holds the lock");
+        lock.unlock(held.getKey()).get();
+        var secondHeld = secondWaits.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("jobs/nightly/" + Long.toHexString(second), secondHeld.getKey().toString(StandardCharsets.UTF_8));
+        assertTrue(!thirdWaits.isDone(), "one holder at a time");
+        leases.revoke(second).get(); // the holder's lease ends: the lock passes on
+        var thirdHeld = thirdWaits.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("jobs/nightly/" + Long.toHexString(third), thirdHeld.getKey().toString(StandardCharsets.UTF_8));
+        assertEquals(1, kv.get(bytes("jobs/nightly/"), io.etcd.jetcd.options.GetOption.newBuilder().isPrefix(true).build()).get().getCount(),
+                "only the holder's key is left");
+    }
+
     private static void assertHeader(Response.Header header, long revision) {
         LocalBackendConfig config = LocalBackendConfig.defaults();
         assertEquals(config.clusterId(), header.getClusterId());

@@ -153,6 +153,24 @@ class LimitsServerTest {
     }
 
     @Test
+    void theLockServiceWorksThroughAnyNode() throws Exception {
+        LeaseGrpc.LeaseBlockingStub lease = LeaseGrpc.newBlockingStub(channel(leader)).withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS);
+        long first = lease.leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build()).getID();
+        long second = lease.leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build()).getID();
+        var viaFollower = io.etcd.jetcd.api.lock.LockGrpc.newFutureStub(channel(follower));
+        var viaLeader = io.etcd.jetcd.api.lock.LockGrpc.newFutureStub(channel(leader));
+        var held = viaFollower.lock(io.etcd.jetcd.api.lock.LockRequest.newBuilder().setName(utf8("cron")).setLease(first).build())
+                .get(10, TimeUnit.SECONDS);
+        var waiting = viaLeader.lock(io.etcd.jetcd.api.lock.LockRequest.newBuilder().setName(utf8("cron")).setLease(second).build());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (kv(leader).range(RangeRequest.newBuilder().setKey(utf8("cron/")).setRangeEnd(utf8("cron0")).build()).getCount() < 2
+                && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertTrue(!waiting.isDone(), "the second waits while the first holds the lock");
+        viaFollower.unlock(io.etcd.jetcd.api.lock.UnlockRequest.newBuilder().setKey(held.getKey()).build()).get(10, TimeUnit.SECONDS);
+        assertEquals(utf8("cron/" + Long.toHexString(second)), waiting.get(10, TimeUnit.SECONDS).getKey());
+    }
+
+    @Test
     void leaseIdsFollowEtcdsRules() {
         LeaseGrpc.LeaseBlockingStub lease = LeaseGrpc.newBlockingStub(channel(follower)).withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS);
         for (long id : new long[] {-1, Long.MIN_VALUE, Long.MAX_VALUE}) {
