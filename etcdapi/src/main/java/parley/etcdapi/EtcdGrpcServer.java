@@ -83,6 +83,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
         if (ioGroup != null) {
             builder.bossEventLoopGroup(ioGroup).workerEventLoopGroup(ioGroup).channelType(Objects.requireNonNull(channelType, "channelType"));
         }
+        LockService lockService = new LockService(replies);
         server = builder
                 .directExecutor()
                 // A fixed HTTP/2 window (gRPC's default size) instead of the automatic one, whose bandwidth
@@ -96,7 +97,8 @@ public final class EtcdGrpcServer implements AutoCloseable {
                 .addService(leaseService.definition())
                 .addService(new ClusterService(replies))
                 .addService(new MaintenanceService(replies))
-                .addService(new LockService(replies))
+                .addService(lockService)
+                .addService(new ElectionService(replies, lockService))
                 .addServices(extraServices)
                 .intercept(Unimplemented.REWORD)
                 .fallbackHandlerRegistry(Unimplemented.FALLBACK)

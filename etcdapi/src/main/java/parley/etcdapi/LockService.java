@@ -50,7 +50,7 @@ final class LockService extends LockGrpc.LockImplBase {
         Bytes prefix = Bytes.of(request.getName().concat(ByteString.copyFromUtf8("/")).toByteArray());
         Bytes key = Bytes.of(request.getName().concat(ByteString.copyFromUtf8("/" + Long.toHexString(request.getLease()))).toByteArray());
         Context context = Context.current();
-        acquire(prefix, key, request.getLease()).whenComplete((createRevision, error) -> {
+        enqueue(key, Bytes.EMPTY, request.getLease()).whenComplete((createRevision, error) -> {
             if (error != null) {
                 if (context.isCancelled()) release(key);
                 observer.onError(EtcdErrors.of(error));
@@ -78,11 +78,14 @@ final class LockService extends LockGrpc.LockImplBase {
                 (header, result) -> UnlockResponse.newBuilder().setHeader(header).build(), observer);
     }
 
-    /** Puts the waiter's key with its lease unless it exists (a retry with the same lease); completes with its create revision. */
-    private CompletableFuture<Long> acquire(Bytes prefix, Bytes key, long lease) {
+    /**
+     * Puts the waiter's key with its value and lease unless it exists (a retry with the same lease);
+     * completes with its create revision: its place in the queue.
+     */
+    CompletableFuture<Long> enqueue(Bytes key, Bytes value, long lease) {
         KvCommand.Txn putIfAbsent = new KvCommand.Txn(
                 List.of(new Compare(Compare.Target.CREATE, Compare.Result.EQUAL, KeyRange.single(key), 0, Bytes.EMPTY)),
-                List.of(KvCommand.Put.withLease(key, Bytes.EMPTY, lease)),
+                List.of(KvCommand.Put.withLease(key, value, lease)),
                 List.of(KvCommand.Range.of(KeyRange.single(key))));
         return replies.backend().write(putIfAbsent).thenApply(result -> {
             KvResult.TxnResult txn = expect(result, KvResult.TxnResult.class);
@@ -97,7 +100,7 @@ final class LockService extends LockGrpc.LockImplBase {
      * Completes once no key under the lock's prefix was created before {@code createRevision} and the
      * waiter's own key still exists (its lease did not expire meanwhile).
      */
-    private CompletableFuture<Void> waitForTurn(Bytes prefix, Bytes key, long createRevision, Context context) {
+    CompletableFuture<Void> waitForTurn(Bytes prefix, Bytes key, long createRevision, Context context) {
         if (context.isCancelled()) return CompletableFuture.failedFuture(Status.CANCELLED.withDescription("parley: the lock request was canceled").asRuntimeException());
         KvCommand.Range lastBefore = KvCommand.Range.of(KeyRange.prefix(prefix))
                 .sortedBy(KvCommand.SortTarget.CREATE, KvCommand.SortOrder.DESCEND)
@@ -105,7 +108,7 @@ final class LockService extends LockGrpc.LockImplBase {
         return replies.backend().read(lastBefore, false).thenCompose(result -> {
             KvResult.RangeResult before = expect(result, KvResult.RangeResult.class);
             if (before.kvs().isEmpty()) return ownKeyStillThere(key);
-            return deleted(before.kvs().get(0).key(), before.revision(), context)
+            return changed(KeyRange.single(before.kvs().get(0).key()), before.revision(), context)
                     .thenCompose(gone -> waitForTurn(prefix, key, createRevision, context));
         });
     }
@@ -119,11 +122,15 @@ final class LockService extends LockGrpc.LockImplBase {
         });
     }
 
-    /** Completes when {@code key} is deleted after revision {@code seenAt} (or the client cancels). */
-    private CompletableFuture<Void> deleted(Bytes key, long seenAt, Context context) {
+    /**
+     * Completes at the first change (put or delete) in {@code range} after revision {@code seenAt};
+     * fails when the client cancels. The caller looks again: a change that does not matter to it
+     * (a predecessor's new value) only costs a read.
+     */
+    CompletableFuture<Void> changed(KeyRange range, long seenAt, Context context) {
         CompletableFuture<Void> gone = new CompletableFuture<>();
         AtomicReference<WatchHandle> handle = new AtomicReference<>();
-        WatchRequest request = new WatchRequest(KeyRange.single(key), seenAt + 1, false, true, false);
+        WatchRequest request = WatchRequest.of(range, seenAt + 1);
         handle.set(replies.backend().watch(request, response -> {
             if (response.canceled()) {
                 gone.completeExceptionally(Status.UNAVAILABLE.withDescription("parley: the watch on the lock ended: "
@@ -143,11 +150,11 @@ final class LockService extends LockGrpc.LockImplBase {
     }
 
     /** Deletes the waiter's key, best effort (its lease would expire it anyway). */
-    private void release(Bytes key) {
+    void release(Bytes key) {
         replies.backend().write(new KvCommand.DeleteRange(KeyRange.single(key), false));
     }
 
-    private static <R extends KvResult> R expect(KvResult result, Class<R> type) {
+    static <R extends KvResult> R expect(KvResult result, Class<R> type) {
         if (result instanceof KvResult.Failure failure) throw EtcdErrors.of(failure);
         if (!type.isInstance(result)) {
             throw Status.INTERNAL.withDescription("parley: unexpected result " + result.getClass().getSimpleName()).asRuntimeException();

@@ -366,6 +366,42 @@ class JetcdTest {
                 "only the holder's key is left");
     }
 
+    @Test
+    void theServerSideElectionElectsObservesProclaimsAndHandsOnAtResign() throws Exception {
+        var election = client.getElectionClient();
+        var leases = client.getLeaseClient();
+        long first = leases.grant(60).get().getID();
+        long second = leases.grant(60).get().getID();
+        ByteSequence name = bytes("primary");
+        java.util.List<String> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        election.observe(name, new io.etcd.jetcd.Election.Listener() {
+            @Override public void onNext(io.etcd.jetcd.election.LeaderResponse response) {
+                observed.add(response.getKv().getValue().toString(StandardCharsets.UTF_8));
+            }
+            @Override public void onError(Throwable throwable) { observed.add("error: " + throwable); }
+            @Override public void onCompleted() { }
+        });
+        ExecutionException none = assertThrows(ExecutionException.class, () -> election.leader(name).get());
+        assertTrue(none.getCause() instanceof io.etcd.jetcd.election.NoLeaderException, none.getCause().toString());
+
+        var won = election.campaign(name, first, bytes("host-a")).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        var secondCampaign = election.campaign(name, second, bytes("host-b"));
+        assertEquals("host-a", election.leader(name).get().getKv().getValue().toString(StandardCharsets.UTF_8));
+        election.proclaim(won.getLeader(), bytes("host-a, v2")).get();
+        assertEquals("host-a, v2", election.leader(name).get().getKv().getValue().toString(StandardCharsets.UTF_8));
+        assertTrue(!secondCampaign.isDone(), "the second candidate waits while the first leads");
+
+        election.resign(won.getLeader()).get();
+        var secondWon = secondCampaign.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("host-b", election.leader(name).get().getKv().getValue().toString(StandardCharsets.UTF_8));
+        ExecutionException stale = assertThrows(ExecutionException.class, () -> election.proclaim(won.getLeader(), bytes("stale")).get());
+        assertTrue(stale.getCause() instanceof io.etcd.jetcd.election.NotLeaderException, stale.getCause().toString());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!observed.contains("host-b") && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertEquals(List.of("host-a", "host-a, v2", "host-b"), observed, "the observer saw every leader and value, in order");
+        election.resign(secondWon.getLeader()).get();
+    }
+
     private static void assertHeader(Response.Header header, long revision) {
         LocalBackendConfig config = LocalBackendConfig.defaults();
         assertEquals(config.clusterId(), header.getClusterId());
