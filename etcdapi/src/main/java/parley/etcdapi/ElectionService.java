@@ -76,10 +76,8 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
         if (!replies.admit(request, observer)) return;
         LeaderKey leader = request.getLeader();
         Bytes key = Bytes.of(leader.getKey().toByteArray());
-        KvCommand.Txn ifStillLeader = new KvCommand.Txn(
-                List.of(new Compare(Compare.Target.CREATE, Compare.Result.EQUAL, KeyRange.single(key), leader.getRev(), Bytes.EMPTY)),
-                List.of(KvCommand.Put.withLease(key, Bytes.of(request.getValue().toByteArray()), leader.getLease())), List.of());
-        replies.backend().write(ifStillLeader).whenComplete((result, error) -> {
+        KvCommand.Op put = KvCommand.Put.withLease(key, Bytes.of(request.getValue().toByteArray()), leader.getLease());
+        replies.backend().write(ifStillLeader(leader, put)).whenComplete((result, error) -> {
             if (error != null) {
                 observer.onError(EtcdErrors.of(error));
             } else if (result instanceof KvResult.TxnResult txn && txn.succeeded()) {
@@ -113,11 +111,8 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
     public void resign(ResignRequest request, StreamObserver<ResignResponse> observer) {
         if (!replies.admit(request, observer)) return;
         LeaderKey leader = request.getLeader();
-        Bytes key = Bytes.of(leader.getKey().toByteArray());
-        KvCommand.Txn ifStillLeader = new KvCommand.Txn(
-                List.of(new Compare(Compare.Target.CREATE, Compare.Result.EQUAL, KeyRange.single(key), leader.getRev(), Bytes.EMPTY)),
-                List.of(new KvCommand.DeleteRange(KeyRange.single(key), false)), List.of());
-        replies.reply(replies.backend().write(ifStillLeader), KvResult.TxnResult.class,
+        KvCommand.Op delete = new KvCommand.DeleteRange(KeyRange.single(Bytes.of(leader.getKey().toByteArray())), false);
+        replies.reply(replies.backend().write(ifStillLeader(leader, delete)), KvResult.TxnResult.class,
                 (header, txn) -> ResignResponse.newBuilder().setHeader(header).build(), observer);
     }
 
@@ -164,6 +159,13 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
             return;
         }
         observeFrom(prefix, lastSent, observer, context);
+    }
+
+    /** {@code op}, applied only while {@code leader}'s key is the one that won (the same create revision). */
+    private static KvCommand.Txn ifStillLeader(LeaderKey leader, KvCommand.Op op) {
+        Bytes key = Bytes.of(leader.getKey().toByteArray());
+        return new KvCommand.Txn(List.of(new Compare(Compare.Target.CREATE, Compare.Result.EQUAL, KeyRange.single(key), leader.getRev(),
+                Bytes.EMPTY)), List.of(op), List.of());
     }
 
     /** The candidate with the lowest create revision under {@code prefix} (at most one), read linearizably. */
