@@ -75,9 +75,21 @@ class KeyspaceServerTest {
             // A node whose registry predates orders would route orders/ keys to the default keyspace: the
             // default group, fenced when orders was created, refuses such a write when it applies.
             long beforeAnyKeyspace = 1; // the registry's first revisions hold no keyspace (creating one writes two keys at once)
-            var misrouted = nodes.get(1L).node().write(KvReplica.DEFAULT_GROUP_ID,
-                    parley.kv.KvCommand.Put.of(parley.kv.Bytes.utf8("orders/lost"), parley.kv.Bytes.utf8("x")), beforeAnyKeyspace)
-                    .get(10, TimeUnit.SECONDS);
+            parley.kv.KvResult misrouted = null;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (misrouted == null) { // written on the default group's leader, wherever it is now
+                ServerNode defaultLeader = nodes.values().stream()
+                        .filter(n -> n.node().groups().get(KvReplica.DEFAULT_GROUP_ID).status().role() == parley.raft.RaftRole.LEADER)
+                        .findFirst().orElse(nodes.get(1L));
+                try {
+                    misrouted = defaultLeader.node().write(KvReplica.DEFAULT_GROUP_ID,
+                            parley.kv.KvCommand.Put.of(parley.kv.Bytes.utf8("orders/lost"), parley.kv.Bytes.utf8("x")), beforeAnyKeyspace)
+                            .get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof RaftKvNode.NotLeaderException) || System.nanoTime() > until) throw e;
+                    Thread.sleep(20); // leadership moved between the look and the write
+                }
+            }
             assertEquals(parley.kv.KvError.REGISTRY_CHANGED, ((parley.kv.KvResult.Failure) misrouted).error(), misrouted.toString());
 
             // Node 3 leads the orders group and nothing else, so losing it may move only that group.
