@@ -355,13 +355,21 @@ class JetcdTest {
         while (kv.get(bytes("jobs/nightly/"), prefix).get().getCount() < 3 && System.nanoTime() < deadline) Thread.onSpinWait();
         lock.unlock(bytes("jobs/nightly/unrelated")).get(); // a round trip after the waiters' own, on the same single thread
         assertTrue(!secondWaits.isDone() && !thirdWaits.isDone(), "the others wait while the first holds the lock");
+        // The two requests raced to queue: the one whose key was created first is next.
+        var queued = kv.get(bytes("jobs/nightly/"), prefix).get().getKvs().stream()
+                .sorted(java.util.Comparator.comparingLong(KeyValue::getCreateRevision)).toList();
+        boolean secondFirst = queued.get(1).getKey().toString(StandardCharsets.UTF_8).equals("jobs/nightly/" + Long.toHexString(second));
+        var nextWaits = secondFirst ? secondWaits : thirdWaits;
+        var lastWaits = secondFirst ? thirdWaits : secondWaits;
+        long nextLease = secondFirst ? second : third;
+        long lastLease = secondFirst ? third : second;
         lock.unlock(held.getKey()).get();
-        var secondHeld = secondWaits.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals("jobs/nightly/" + Long.toHexString(second), secondHeld.getKey().toString(StandardCharsets.UTF_8));
-        assertTrue(!thirdWaits.isDone(), "one holder at a time");
-        leases.revoke(second).get(); // the holder's lease ends: the lock passes on
-        var thirdHeld = thirdWaits.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals("jobs/nightly/" + Long.toHexString(third), thirdHeld.getKey().toString(StandardCharsets.UTF_8));
+        var nextHeld = nextWaits.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("jobs/nightly/" + Long.toHexString(nextLease), nextHeld.getKey().toString(StandardCharsets.UTF_8));
+        assertTrue(!lastWaits.isDone(), "one holder at a time");
+        leases.revoke(nextLease).get(); // the holder's lease ends: the lock passes on
+        var lastHeld = lastWaits.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("jobs/nightly/" + Long.toHexString(lastLease), lastHeld.getKey().toString(StandardCharsets.UTF_8));
         assertEquals(1, kv.get(bytes("jobs/nightly/"), io.etcd.jetcd.options.GetOption.newBuilder().isPrefix(true).build()).get().getCount(),
                 "only the holder's key is left");
     }
