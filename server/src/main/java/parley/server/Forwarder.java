@@ -137,6 +137,10 @@ final class Forwarder {
         CompletableFuture<byte[]> future = pending.get(part.requestId());
         if (future == null) return; // timed out already
         byte[][] parts = partsReceived.computeIfAbsent(part.requestId(), id -> new byte[part.partCount()][]);
+        if (!pending.containsKey(part.requestId())) { // it timed out meanwhile: keep nothing for it
+            partsReceived.remove(part.requestId());
+            return;
+        }
         byte[] joined;
         synchronized (parts) {
             if (parts.length != part.partCount() || parts[part.partIndex()] != null) return; // a confused sender: let it time out
