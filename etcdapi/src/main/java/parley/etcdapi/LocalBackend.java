@@ -246,6 +246,14 @@ public final class LocalBackend implements EtcdBackend, AutoCloseable {
         }
 
         @Override
+        public void resume() {
+            run(() -> {
+                watches.resume(watchId);
+                drainWatches();
+            });
+        }
+
+        @Override
         public CompletableFuture<Long> progressRevision() {
             CompletableFuture<Long> waiter = new CompletableFuture<>();
             if (!run(() -> watches.requestProgress(watchId, waiter))) {

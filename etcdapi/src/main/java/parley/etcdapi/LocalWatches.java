@@ -38,6 +38,10 @@ final class LocalWatches {
         hub.cancel(watchId);
     }
 
+    void resume(long watchId) {
+        hub.unblock(watchId);
+    }
+
     void requestProgress(long watchId, CompletableFuture<Long> waiter) {
         progressWaitersById.computeIfAbsent(watchId, unused -> new ArrayList<>()).add(waiter);
         answerProgress();
@@ -62,7 +66,9 @@ final class LocalWatches {
             return;
         }
         try {
-            sink.onResponse(response);
+            if (!sink.onResponse(response) && !response.canceled()) {
+                hub.block(response.watchId());
+            }
         } catch (RuntimeException broken) {
             // A sink that throws has lost its client; stop feeding it rather than the whole backend.
             sinksById.remove(response.watchId());

@@ -138,6 +138,7 @@ final class LockService extends LockGrpc.LockImplBase {
             } else if (!response.events().isEmpty()) {
                 gone.complete(null);
             }
+            return true; // it keeps nothing: never needs to slow the watch down
         }));
         Context.CancellationListener onCancel = cancelled -> gone.completeExceptionally(
                 Status.CANCELLED.withDescription("parley: the lock request was canceled").asRuntimeException());

@@ -15,4 +15,7 @@ public interface WatchHandle {
      * once with the current revision.
      */
     CompletableFuture<Long> progressRevision();
+
+    /** The sink, which answered {@code false}, can take more: what the watch missed follows. Harmless otherwise. */
+    void resume();
 }

@@ -28,6 +28,7 @@ final class WatchService extends WatchGrpc.WatchImplBase {
         WatchStream stream = new WatchStream(replies, timer, out, streams::remove);
         streams.add(stream);
         out.setOnCancelHandler(stream::onClientGone);
+        out.setOnReadyHandler(stream::onReady);
         return stream;
     }
 

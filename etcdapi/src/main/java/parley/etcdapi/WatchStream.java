@@ -29,6 +29,14 @@ import java.util.function.Consumer;
  *
  * <p>A stream-wide progress notice has watch id -1 (etcd 3.4's "not associated with any watch") and
  * is sent only once every watch on the stream has sent everything up to its revision.
+ *
+ * <p>Flow control: gRPC says when the client is not reading fast enough ({@code isReady()} turns
+ * false once some 32 KiB wait to go out). Each watch whose response found the stream not ready is
+ * told to wait (the sink answers false), so the backend sends it nothing more; when the stream is
+ * ready again every waiting watch resumes and gets what it missed, from the backend's bounded buffer
+ * or from history. Progress requests made while the stream is not ready are answered once, when it
+ * is. So a client that never reads holds at most about one response per watch here, however fast
+ * the keys it watches change.
  */
 final class WatchStream implements StreamObserver<WatchRequest> {
     /** etcd's watch id for responses that belong to no single watch. */
@@ -43,6 +51,8 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     private final Map<Long, Watch> watchesById = new HashMap<>();
     private ScheduledFuture<?> progressTimer;
     private boolean closed;
+    /** A progress request came while the stream was not ready: answer it when it is. */
+    private boolean progressWanted;
 
     /** One watch on this stream. */
     private static final class Watch {
@@ -50,6 +60,8 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         WatchHandle handle;
         long watchId = WATCH_ID_NONE;
         boolean eventsSinceProgressTick;
+        /** Its sink answered false: the backend holds its responses until {@link WatchHandle#resume()}. */
+        boolean waiting;
 
         Watch(boolean progressNotify) {
             this.progressNotify = progressNotify;
@@ -91,6 +103,30 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             } catch (RuntimeException alreadyOver) {
                 // the call ended first
             }
+        }
+    }
+
+    /**
+     * gRPC's on-ready callback: the client reads again. Every watch told to wait resumes, and a
+     * progress request held back is answered.
+     */
+    void onReady() {
+        boolean answerProgress;
+        synchronized (this) {
+            if (closed || !out.isReady()) {
+                return;
+            }
+            for (Watch watch : watches) {
+                if (watch.waiting) {
+                    watch.waiting = false;
+                    watch.handle.resume();
+                }
+            }
+            answerProgress = progressWanted;
+            progressWanted = false;
+        }
+        if (answerProgress) {
+            progressAll();
         }
     }
 
@@ -145,9 +181,10 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         }
     }
 
-    private synchronized void onBackendResponse(Watch watch, parley.kv.WatchResponse response) {
+    /** Sends one response of {@code watch}; returns whether the stream can take more now (see the class comment). */
+    private synchronized boolean onBackendResponse(Watch watch, parley.kv.WatchResponse response) {
         if (closed) {
-            return;
+            return true; // nothing more goes out; the backend's watch is being canceled
         }
         if (response.created()) {
             watch.watchId = response.watchId();
@@ -161,6 +198,11 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             watch.eventsSinceProgressTick = true;
         }
         send(ResponseMapper.watch(replies.backend().header(), response));
+        if (closed || response.canceled() || out.isReady()) {
+            return true;
+        }
+        watch.waiting = true;
+        return false;
     }
 
     /** Answers a progress request once every watch has caught up, at the oldest revision among them. */
@@ -168,6 +210,10 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         List<CompletableFuture<Long>> revisions = new ArrayList<>();
         synchronized (this) {
             if (closed) {
+                return;
+            }
+            if (!out.isReady()) {
+                progressWanted = true; // one answer when the client reads again, however many requests came
                 return;
             }
             for (Watch watch : watches) {
@@ -192,7 +238,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             return;
         }
         for (Watch watch : watches) {
-            if (watch.progressNotify && watch.watchId != WATCH_ID_NONE && !watch.eventsSinceProgressTick) {
+            if (watch.progressNotify && watch.watchId != WATCH_ID_NONE && !watch.eventsSinceProgressTick && !watch.waiting) {
                 long watchId = watch.watchId;
                 watch.handle.progressRevision().thenAccept(revision -> sendProgressIfOpen(watch, watchId, revision));
             }

@@ -60,6 +60,7 @@ class LocalBackendTest {
                 synchronized (seen) {
                     seen.add(response);
                 }
+                return true;
             });
             assertEquals(2, handle.progressRevision().get(WAIT_MS, TimeUnit.MILLISECONDS));
             handle.cancel();

@@ -75,6 +75,14 @@ public sealed interface ClusterMessage {
         }
     }
 
+    /**
+     * The watcher has read every message of stream {@code streamId} up to {@code seq}: the stream's
+     * flow control, as a TCP window is (a server sends only so many messages ahead of this).
+     */
+    record WatchAck(long streamId, long seq) implements ClusterMessage {
+        @Override public String toString() { return "WatchAck{s" + streamId + "#" + seq + "}"; }
+    }
+
     /** An operator's request: a membership change or a leadership transfer. Only the leader acts on it. */
     record Admin(long requestId, AdminOp op) implements ClusterMessage {
         @Override public String toString() { return "Admin{#" + requestId + " " + op + "}"; }

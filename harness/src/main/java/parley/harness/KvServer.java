@@ -3,7 +3,9 @@ package parley.harness;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import parley.core.Check;
@@ -27,6 +29,7 @@ import parley.raft.RaftStatus;
 import parley.replica.KvReplica;
 import parley.replica.ReplicaError;
 import parley.replica.ReplicaObserver;
+import parley.replica.WatchConsumer;
 import parley.sim.SimDisk;
 import parley.sim.SimProcess;
 
@@ -200,6 +203,7 @@ public final class KvServer implements SimProcess<ClusterMessage> {
             case ClusterMessage.Request request -> onRequest(from, request);
             case ClusterMessage.LeaseRequest lease -> onLeaseRequest(from, lease);
             case ClusterMessage.WatchCreate create -> onWatchCreate(from, create);
+            case ClusterMessage.WatchAck ack -> onWatchAck(ack);
             case ClusterMessage.Admin admin -> onAdmin(from, admin);
             case ClusterMessage.AdminReply reply -> throw new IllegalStateException("server got an admin reply: " + reply);
             case ClusterMessage.Response response -> throw new IllegalStateException("server got a response: " + response);
@@ -243,20 +247,35 @@ public final class KvServer implements SimProcess<ClusterMessage> {
 
     // ---- watches ----
 
-    /** A watch stream served here: the watcher's stream id and the next message number. Local, like etcd's: lost on a crash. */
-    private final class WatchStream implements java.util.function.Consumer<WatchResponse> {
+    /** The open watch streams served here, by stream id. Local, like etcd's: lost on a crash. */
+    private final Map<Long, WatchStream> watchStreams = new HashMap<>();
+
+    /**
+     * A watch stream served here: the watcher's stream id, the next message number, and flow control
+     * as a real stream has it. The server sends at most {@code windowMessages} messages beyond the last
+     * one the watcher acknowledged; then it tells the replica to wait (the consumer answers false, as
+     * a gRPC stream that is not ready does) and resumes the watch when an acknowledgement opens the
+     * window again. A watcher that stops reading thus exercises the replica's blocked-watch path.
+     */
+    private final class WatchStream implements WatchConsumer {
         final long client;
         final long streamId;
+        /** 1 to 8 messages, fixed per stream by its id (not drawn from the node's random source, so runs stay comparable). */
+        final int windowMessages;
         long nextSeq;
+        long ackedThrough = -1;
+        long watchId = -1;
+        boolean waiting;
 
         WatchStream(long client, long streamId) {
             this.client = client;
             this.streamId = streamId;
+            this.windowMessages = 1 + (int) Long.remainderUnsigned(streamId * 0x9E3779B97F4A7C15L >>> 17, 8);
         }
 
         @Override
-        public void accept(WatchResponse response) {
-            if (response.created()) return;
+        public boolean offer(WatchResponse response) {
+            if (response.created()) return true;
             List<ClusterMessage.Change> changes = new ArrayList<>(response.events().size());
             for (parley.kv.Event event : response.events()) {
                 changes.add(new ClusterMessage.Change(event.kv().modRevision(),
@@ -265,12 +284,37 @@ public final class KvServer implements SimProcess<ClusterMessage> {
             }
             env.send(client, new ClusterMessage.WatchEvents(streamId, nextSeq++, changes, response.revision(),
                     response.canceled(), response.cancelReason(), response.compactRevision()));
+            if (response.canceled()) {
+                watchStreams.remove(streamId);
+                return true;
+            }
+            waiting = nextSeq - (ackedThrough + 1) >= windowMessages;
+            return !waiting;
+        }
+
+        void onAck(long seq) {
+            ackedThrough = Math.max(ackedThrough, seq);
+            if (waiting && nextSeq - (ackedThrough + 1) < windowMessages) {
+                waiting = false;
+                KvReplica replica = replica();
+                if (replica != null) {
+                    run.countWatchResumed();
+                    replica.resumeWatch(watchId);
+                }
+            }
         }
     }
 
     private void onWatchCreate(long client, ClusterMessage.WatchCreate create) {
         if (replica() == null) return; // being reopened from storage: the watcher hears nothing and tries another server
-        replica().watch(WatchRequest.of(KeyRange.all(), create.startRevision()), new WatchStream(client, create.streamId()));
+        WatchStream stream = new WatchStream(client, create.streamId());
+        watchStreams.put(create.streamId(), stream);
+        stream.watchId = replica().watch(WatchRequest.of(KeyRange.all(), create.startRevision()), stream);
+    }
+
+    private void onWatchAck(ClusterMessage.WatchAck ack) {
+        WatchStream stream = watchStreams.get(ack.streamId());
+        if (stream != null) stream.onAck(ack.seq());
     }
 
     // ---- operator requests ----

@@ -86,7 +86,9 @@ public final class RaftKvSimulation implements Scenario {
      * What one run produced: the verdict and, for replay and reports, the history it recorded, what
      * its leases did, and how often a watcher's stream was ended by a compaction and reopened.
      */
-    public record Run(SeedOutcome outcome, List<Event> history, LeaseLedger.Stats leases, int watchCompactions) implements Scenario.Run {}
+    /** One run: its outcome and what its checks had to judge (watch resumes: streams held back by a slow reader, then resumed). */
+    public record Run(SeedOutcome outcome, List<Event> history, LeaseLedger.Stats leases, int watchCompactions,
+                      int watchResumes) implements Scenario.Run {}
 
     @Override
     public String name() {
@@ -176,7 +178,7 @@ public final class RaftKvSimulation implements Scenario {
         if (world.tracing()) world.trace("verdict " + outcome.verdict() + (outcome.detail().isEmpty() ? "" : ": " + outcome.detail()));
         int watchCompactions = 0;
         for (long id : watcherIds) watchCompactions += ((SimWatcher) world.process(id)).compactionsMet();
-        return new Run(outcome, context.history(), context.leases().stats(), watchCompactions);
+        return new Run(outcome, context.history(), context.leases().stats(), watchCompactions, context.watchResumes());
     }
 
     private record Judgement(SeedOutcome.Verdict verdict, String detail) {}

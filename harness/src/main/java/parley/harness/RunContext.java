@@ -37,6 +37,8 @@ public final class RunContext {
     private final Workload workload;
     private boolean healed;
     private int adminAccepted;
+    /** Times a server resumed a watch it had held back because its watcher stopped reading. */
+    private int watchResumes;
 
     RunContext(Simulation<ClusterMessage> world, ReplicaSettings settings, RaftNodeFactory raftFactory, LeaseClockFactory leaseClocks, RunSpec.Storage storage,
                RunSpec.Tombstones tombstones, Set<Long> serverIds, Workload workload) {
@@ -172,4 +174,8 @@ public final class RunContext {
     public int adminAccepted() { return adminAccepted; }
 
     void countAdminAccepted() { adminAccepted++; }
+
+    public int watchResumes() { return watchResumes; }
+
+    void countWatchResumed() { watchResumes++; }
 }

@@ -21,9 +21,17 @@ import parley.sim.SimProcess;
  * the compaction point, as an etcd client that resyncs would. A stream that ends because its server
  * reopened its replica from storage (after its disk filled up and had room again) is reopened where
  * it was, as any client does when its stream breaks.
+ *
+ * <p>The watcher acknowledges what it has read, and the server sends only a few messages ahead of
+ * that (the stream's flow control). One watcher in three is a slow reader: now and then it stops
+ * reading for up to 0.9 s, so the server's replica must hold that watch back and later hand it
+ * everything it missed, from its buffer or from history, without a gap.
  */
 public final class SimWatcher implements SimProcess<ClusterMessage> {
     private static final int LIVENESS_TIMER = 1;
+    private static final int STALL_TIMER = 2;
+    /** How long a slow reader stops reading at a time: at most this, well under {@link #SILENCE_NS}. */
+    private static final long STALL_NS_MAX = 900_000_000L;
     private static final long LIVENESS_CHECK_NS = 250_000_000L;
     /** Without any message for this long the stream is presumed dead; servers send progress every 100 ms. */
     private static final long SILENCE_NS = 1_000_000_000L;
@@ -44,6 +52,10 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
     private int compactionsMet;
     /** Streams ended because their server reopened its replica from storage. */
     private int reopensMet;
+    /** A slow reader stops reading now and then (decided at start). */
+    private boolean slowReader;
+    private boolean stalled;
+    private int stallsMet;
 
     SimWatcher(RunContext run, long watcherId, List<Long> servers) {
         this.run = run;
@@ -55,8 +67,14 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
     public void onStart(Env<ClusterMessage> env, SimDisk disk) {
         this.env = env;
         serverIndex = env.random().nextInt(servers.size());
+        slowReader = env.random().nextInt(3) == 0;
         openStream();
         env.setTimer(LIVENESS_TIMER, LIVENESS_CHECK_NS);
+    }
+
+    /** How many times this watcher stopped reading for a while (slow readers only). */
+    public int stallsMet() {
+        return stallsMet;
     }
 
     /** Every change seen, in order. */
@@ -88,7 +106,20 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
 
     @Override
     public void onTimer(int timerId) {
+        if (timerId == STALL_TIMER) {
+            stalled = false; // reads again: everything held arrives now, then the window reopens
+            lastHeardNs = run.nowNs();
+            readHeld(servers.get(serverIndex));
+            return;
+        }
         env.setTimer(LIVENESS_TIMER, LIVENESS_CHECK_NS);
+        if (stalled) return; // a reader that does not read does not notice silence either
+        if (slowReader && env.random().nextInt(4) == 0) {
+            stalled = true;
+            stallsMet++;
+            env.setTimer(STALL_TIMER, env.random().nextLong(1, STALL_NS_MAX));
+            return;
+        }
         if (run.nowNs() - lastHeardNs > SILENCE_NS) {
             serverIndex = (serverIndex + 1) % servers.size();
             openStream();
@@ -101,12 +132,19 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
         lastHeardNs = run.nowNs();
         // The network may reorder a stream's messages; a real stream (TCP) would not, so restore order.
         outOfOrder.put(events.seq(), events);
+        if (!stalled) readHeld(from);
+    }
+
+    /** Reads the held messages that are next in order, then acknowledges them (opening the server's window). */
+    private void readHeld(long from) {
+        long readBefore = expectedSeq;
         while (!outOfOrder.isEmpty() && outOfOrder.firstKey() == expectedSeq) {
             long stream = streamId;
             process(from, outOfOrder.pollFirstEntry().getValue());
             if (streamId != stream) return; // reopened after a compaction: a new stream, counted from 0
             expectedSeq++;
         }
+        if (expectedSeq > readBefore) env.send(from, new ClusterMessage.WatchAck(streamId, expectedSeq - 1));
     }
 
     private void process(long from, ClusterMessage.WatchEvents events) {

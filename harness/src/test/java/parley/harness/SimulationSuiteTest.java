@@ -57,18 +57,21 @@ class SimulationSuiteTest {
         long refreshes = 0;
         long expired = 0;
         long watchCompactions = 0;
+        long watchResumes = 0;
         for (long seed = 1; seed <= 40; seed++) {
             RaftKvSimulation.Run run = simulation.runRecorded(seed, parley.sim.Trace.off());
             assertEquals(SeedOutcome.Verdict.PASS, run.outcome().verdict(), "seed " + seed + ": " + run.outcome().detail());
             refreshes += run.leases().refreshes();
             expired += run.leases().expired();
             watchCompactions += run.watchCompactions();
+            watchResumes += run.watchResumes();
         }
-        System.out.printf("lease check: %d acknowledged refreshes and %d expiries judged; %d watch streams reopened after a compaction; 40 seeds%n",
-                refreshes, expired, watchCompactions);
+        System.out.printf("lease check: %d acknowledged refreshes and %d expiries judged; %d watch streams reopened after a compaction;"
+                + " %d watches held back for a slow reader and resumed; 40 seeds%n", refreshes, expired, watchCompactions, watchResumes);
         assertTrue(refreshes > 1_000, "lease holders refreshed: " + refreshes);
         assertTrue(expired > 0, "some leases expired (partitions, pauses) and were judged: " + expired);
         assertTrue(watchCompactions > 0, "some watch streams met a compaction and resumed past it: " + watchCompactions);
+        assertTrue(watchResumes > 50, "watch streams were held back by slow readers and resumed: " + watchResumes);
     }
 
     @Test

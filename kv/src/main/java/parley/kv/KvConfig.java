@@ -15,9 +15,13 @@ package parley.kv;
  * @param watchPendingEventsMax events buffered for one watcher before it falls back to catching up
  *     from history, so a slow reader cannot grow memory without bound; local
  * @param watchersMax the most watchers one replica serves at once; local
+ * @param watchBlockedEventsMax events buffered in total, across the replica, for watchers whose
+ *     consumers have stopped reading (see {@link WatchHub#block}); past it such a watcher drops its
+ *     buffer and catches up from history once its consumer reads again, so thousands of stalled
+ *     readers cost memory in proportion to this bound, not to the writes they miss; local
  */
 public record KvConfig(int txnOpsMax, int txnDepthMax, long leaseTtlSecondsMin, long leaseTtlSecondsMax,
-        int watchBatchEventsMax, int watchPendingEventsMax, int watchersMax) {
+        int watchBatchEventsMax, int watchPendingEventsMax, int watchersMax, int watchBlockedEventsMax) {
     public KvConfig {
         require(txnOpsMax >= 1, "txnOpsMax >= 1");
         require(txnDepthMax >= 1 && txnDepthMax <= KvCodec.TXN_DEPTH_MAX, "1 <= txnDepthMax <= " + KvCodec.TXN_DEPTH_MAX);
@@ -28,7 +32,18 @@ public record KvConfig(int txnOpsMax, int txnDepthMax, long leaseTtlSecondsMin, 
         require(watchBatchEventsMax >= 1, "watchBatchEventsMax >= 1");
         require(watchPendingEventsMax >= watchBatchEventsMax, "watchPendingEventsMax >= watchBatchEventsMax");
         require(watchersMax >= 1, "watchersMax >= 1");
+        require(watchBlockedEventsMax >= 0, "watchBlockedEventsMax >= 0");
     }
+
+    /** The limits of etcd 3.4 without the blocked-watcher bound (it defaults to 100,000 events). */
+    public KvConfig(int txnOpsMax, int txnDepthMax, long leaseTtlSecondsMin, long leaseTtlSecondsMax,
+            int watchBatchEventsMax, int watchPendingEventsMax, int watchersMax) {
+        this(txnOpsMax, txnDepthMax, leaseTtlSecondsMin, leaseTtlSecondsMax, watchBatchEventsMax, watchPendingEventsMax,
+                watchersMax, WATCH_BLOCKED_EVENTS_MAX_DEFAULT);
+    }
+
+    /** Default of {@link #watchBlockedEventsMax}: some 10 MB of buffered event references at most (values are shared). */
+    public static final int WATCH_BLOCKED_EVENTS_MAX_DEFAULT = 100_000;
 
     /** etcd's defaults where etcd has them. */
     public static KvConfig defaults() {

@@ -21,6 +21,13 @@ import parley.core.Check;
  * <p>A watcher whose undrained events exceed {@link KvConfig#watchPendingEventsMax()} drops its
  * buffer and catches up from history instead, as etcd's "victim" watchers do; if compaction overtakes
  * it meanwhile, it is canceled with the compact revision, like any watch that starts too far back.
+ *
+ * <p>Flow control: a runtime whose consumer stops reading (a gRPC stream that is not ready) calls
+ * {@link #block}; the hub then hands that watcher nothing more, not even progress notices, until
+ * {@link #unblock}. Meanwhile it buffers the watcher's events while all blocked watchers together
+ * hold at most {@link KvConfig#watchBlockedEventsMax()}, and past that the watcher falls behind and
+ * later catches up from history. So a consumer that never reads costs a bounded buffer here and at
+ * most one drain's responses in the runtime, whatever the write rate.
  */
 public final class WatchHub {
     private final MvccStore store;
@@ -29,6 +36,10 @@ public final class WatchHub {
     /** Created and canceled notices, in the order they happened, waiting for the next drain. */
     private final List<WatchResponse> notices = new ArrayList<>();
     private long watchIdNext = 1;
+    /** Events buffered by blocked watchers, all together (bounded by {@link KvConfig#watchBlockedEventsMax()}). */
+    private long blockedBufferedEvents;
+    /** Watchers whose consumers stopped reading. */
+    private int blockedWatchers;
 
     /** Creates the hub and makes it the one listener of {@code store}'s commits. */
     WatchHub(MvccStore store, KvConfig config) {
@@ -68,16 +79,75 @@ public final class WatchHub {
 
     /** Ends a watch; its cancel notice arrives with the next drain. Returns false when unknown. */
     public boolean cancel(long watchId) {
-        if (watchers.remove(watchId) == null) {
+        Watcher watcher = watchers.remove(watchId);
+        if (watcher == null) {
             return false;
+        }
+        if (watcher.blocked) {
+            blockedBufferedEvents -= watcher.bufferedEvents;
+            blockedWatchers--;
         }
         notices.add(WatchResponse.canceled(watchId, store.revision(), ""));
         return true;
     }
 
     /**
-     * Everything ready to send: notices first, then per watcher (by id) its buffered live events, or
-     * for a watcher still catching up one more chunk of history. Responses carry at most
+     * The consumer of watch {@code watchId} stopped reading: hand it nothing until {@link #unblock}.
+     * Returns false when the watch is unknown (it ended).
+     */
+    public boolean block(long watchId) {
+        Watcher watcher = watchers.get(watchId);
+        if (watcher == null) {
+            return false;
+        }
+        if (!watcher.blocked) {
+            watcher.blocked = true;
+            blockedWatchers++;
+            blockedBufferedEvents += watcher.bufferedEvents;
+            fallBehindIfOverBlockedBudget(watcher);
+        }
+        return true;
+    }
+
+    /** The consumer of watch {@code watchId} reads again: the next drains hand it what it missed. */
+    public boolean unblock(long watchId) {
+        Watcher watcher = watchers.get(watchId);
+        if (watcher == null) {
+            return false;
+        }
+        if (watcher.blocked) {
+            watcher.blocked = false;
+            blockedWatchers--;
+            blockedBufferedEvents -= watcher.bufferedEvents;
+            Check.that(blockedBufferedEvents >= 0, "blocked watchers' buffered events never go negative: %d", blockedBufferedEvents);
+        }
+        return true;
+    }
+
+    /** Whether watch {@code watchId}'s consumer is blocked (false for unknown watches). */
+    public boolean blocked(long watchId) {
+        Watcher watcher = watchers.get(watchId);
+        return watcher != null && watcher.blocked;
+    }
+
+    /** Watchers whose consumers stopped reading. */
+    public int blockedWatchers() {
+        return blockedWatchers;
+    }
+
+    /** Watchers active in this hub. */
+    public int watchers() {
+        return watchers.size();
+    }
+
+    /** Events buffered for blocked watchers, all together. */
+    public long blockedBufferedEvents() {
+        return blockedBufferedEvents;
+    }
+
+    /**
+     * Everything ready to send: notices first, then per unblocked watcher (by id) its buffered live
+     * events, or for a watcher still catching up one more chunk of history. Responses carry at most
      * {@link KvConfig#watchBatchEventsMax()} events unless one revision alone has more.
      */
     public List<WatchResponse> drain() {
@@ -85,6 +155,9 @@ public final class WatchHub {
         notices.clear();
         List<Long> compacted = new ArrayList<>();
         for (Watcher watcher : watchers.values()) {
+            if (watcher.blocked) {
+                continue;
+            }
             if (!watcher.synced && !catchUp(watcher, out)) {
                 compacted.add(watcher.id);
             }
@@ -96,10 +169,10 @@ public final class WatchHub {
         return out;
     }
 
-    /** Whether some watcher is still replaying history, so the runtime should drain again soon. */
+    /** Whether some unblocked watcher is still replaying history, so the runtime should drain again soon. */
     public boolean catchingUp() {
         for (Watcher watcher : watchers.values()) {
-            if (!watcher.synced) {
+            if (!watcher.synced && !watcher.blocked) {
                 return true;
             }
         }
@@ -109,7 +182,8 @@ public final class WatchHub {
     /**
      * A progress notice for each watcher that has been sent everything up to the current revision
      * (etcd's progress notify); call right after {@link #drain()}. Watchers still catching up get none,
-     * as a progress revision promises that no older event is still to come.
+     * as a progress revision promises that no older event is still to come; blocked ones get none
+     * either (their consumer reads nothing).
      */
     public List<WatchResponse> progress() {
         List<WatchResponse> out = new ArrayList<>();
@@ -126,7 +200,7 @@ public final class WatchHub {
     }
 
     private Optional<WatchResponse> progressOf(Watcher watcher) {
-        if (!watcher.synced || watcher.bufferedEvents > 0) {
+        if (!watcher.synced || watcher.blocked || watcher.bufferedEvents > 0) {
             return Optional.empty();
         }
         return Optional.of(WatchResponse.progress(watcher.id, store.revision()));
@@ -148,18 +222,38 @@ public final class WatchHub {
             List<Event> wanted = watcher.select(events);
             if (!wanted.isEmpty()) {
                 watcher.buffer(wanted);
+                if (watcher.blocked) {
+                    blockedBufferedEvents += wanted.size();
+                }
             }
             watcher.nextRevision = revision + 1;
             if (watcher.bufferedEvents > config.watchPendingEventsMax()) {
-                watcher.fallBehind();
+                fallBehind(watcher);
+            } else {
+                fallBehindIfOverBlockedBudget(watcher);
             }
         }
+    }
+
+    /** A blocked watcher past the blocked watchers' shared budget drops its buffer (it catches up later). */
+    private void fallBehindIfOverBlockedBudget(Watcher watcher) {
+        if (watcher.blocked && blockedBufferedEvents > config.watchBlockedEventsMax()) {
+            fallBehind(watcher);
+        }
+    }
+
+    private void fallBehind(Watcher watcher) {
+        if (watcher.blocked) {
+            blockedBufferedEvents -= watcher.bufferedEvents;
+        }
+        watcher.fallBehind();
+        Check.that(blockedBufferedEvents >= 0, "blocked watchers' buffered events never go negative: %d", blockedBufferedEvents);
     }
 
     /** The history under the watchers was replaced: every watcher re-reads from its position. */
     private void rewind() {
         for (Watcher watcher : watchers.values()) {
-            watcher.fallBehind();
+            fallBehind(watcher);
         }
     }
 

@@ -14,6 +14,8 @@ final class Watcher {
     final WatchRequest request;
     long nextRevision;
     boolean synced;
+    /** The consumer stopped reading: nothing is handed out until it reads again. */
+    boolean blocked;
     /** Committed events not yet drained, one inner list per revision, oldest first. */
     final List<List<Event>> buffered = new ArrayList<>();
     int bufferedEvents;

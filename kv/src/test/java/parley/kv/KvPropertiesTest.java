@@ -170,6 +170,38 @@ class KvPropertiesTest {
         assertWholeRevisions(live);
     }
 
+    @Property(tries = 150, edgeCases = EdgeCasesMode.MIXIN)
+    void aWatcherWhoseConsumerStallsStillGetsEveryEventOnceInOrder(@ForAll("histories") List<KvCommand> commands,
+            @ForAll @IntRange(min = 1, max = 4) int batchEventsMax, @ForAll @IntRange(min = 0, max = 6) int blockedEventsMax,
+            @ForAll long stallSeed) {
+        // The consumer says "no more" at random moments and reads again at others; what it finally
+        // gets must equal what a consumer that always reads got: same events, same order, whole revisions.
+        Kv kv = new Kv(new KvConfig(128, 8, 1, 1000, batchEventsMax, Math.max(batchEventsMax, 5), 10, blockedEventsMax));
+        WatchHub hub = kv.machine.watches();
+        java.util.SplittableRandom stalls = new java.util.SplittableRandom(stallSeed);
+        long steadyId = hub.watch(WatchRequest.of(KeyRange.all(), 0).withPrevKv());
+        long stallingId = hub.watch(WatchRequest.of(KeyRange.all(), 0).withPrevKv());
+        List<WatchResponse> seen = new ArrayList<>(hub.drain());
+        for (KvCommand command : commands) {
+            if (!(command instanceof KvCommand.Compact)) {
+                kv.apply(command);
+            }
+            if (stalls.nextInt(3) == 0) {
+                if (hub.blocked(stallingId)) hub.unblock(stallingId);
+                else hub.block(stallingId);
+            }
+            seen.addAll(hub.drain());
+            assertTrue(hub.blockedBufferedEvents() <= blockedEventsMax, "blocked budget kept");
+        }
+        hub.unblock(stallingId);
+        seen.addAll(hub.drain());
+        while (hub.catchingUp()) {
+            seen.addAll(hub.drain());
+        }
+        assertEquals(eventsOf(seen, steadyId), eventsOf(seen, stallingId));
+        assertWholeRevisions(seen);
+    }
+
     private static List<Event> eventsOf(List<WatchResponse> responses, long watchId) {
         return responses.stream().filter(response -> response.watchId() == watchId)
                 .flatMap(response -> response.events().stream()).toList();

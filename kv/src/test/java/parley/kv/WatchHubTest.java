@@ -188,4 +188,82 @@ class WatchHubTest {
         List<WatchResponse> responses = drainAll();
         assertEquals(List.of("PUT a@2", "PUT b@3", "PUT c@4"), describe(events(responses)));
     }
+
+    @Test
+    void aBlockedWatcherGetsNothingUntilUnblockedThenEverythingItMissed() {
+        long blocked = hub.watch(WatchRequest.of(KeyRange.all(), 0));
+        long reading = hub.watch(WatchRequest.of(KeyRange.all(), 0));
+        hub.drain();
+        assertTrue(hub.block(blocked));
+        kv.put("a", "1"); // 2
+        kv.put("b", "1"); // 3
+        List<WatchResponse> whileBlocked = hub.drain();
+        assertTrue(whileBlocked.stream().allMatch(response -> response.watchId() == reading), whileBlocked.toString());
+        assertEquals(2, events(whileBlocked).size());
+        assertTrue(hub.progress(blocked).isEmpty(), "no progress notice to a consumer that does not read");
+        assertEquals(2, hub.blockedBufferedEvents());
+        assertFalse(hub.catchingUp(), "a blocked watcher is no reason to drain again");
+        assertTrue(hub.unblock(blocked));
+        assertEquals(0, hub.blockedBufferedEvents());
+        kv.put("c", "1"); // 4
+        List<WatchResponse> after = drainAll();
+        assertEquals(List.of("PUT a@2", "PUT b@3", "PUT c@4"),
+                describe(events(after.stream().filter(response -> response.watchId() == blocked).toList())));
+        assertTrue(hub.progress(blocked).isPresent());
+    }
+
+    @Test
+    void blockedWatchersShareABoundedBufferAndThenCatchUpFromHistory() {
+        Kv small = new Kv(new KvConfig(128, 8, 1, 1000, 3, 8, 4, 4));
+        WatchHub smallHub = small.machine.watches();
+        long first = smallHub.watch(WatchRequest.of(KeyRange.all(), 0));
+        long second = smallHub.watch(WatchRequest.of(KeyRange.all(), 0));
+        smallHub.drain();
+        smallHub.block(first);
+        smallHub.block(second);
+        for (int i = 0; i < 6; i++) {
+            small.put("k" + i, "v"); // revisions 2..7: 12 events wanted, 4 may wait in buffers
+            assertTrue(smallHub.blockedBufferedEvents() <= 4, "blocked budget kept: " + smallHub.blockedBufferedEvents());
+        }
+        assertEquals(List.of(), smallHub.drain());
+        smallHub.unblock(first);
+        smallHub.unblock(second);
+        List<WatchResponse> responses = new ArrayList<>(smallHub.drain());
+        while (smallHub.catchingUp()) {
+            responses.addAll(smallHub.drain());
+        }
+        for (long id : List.of(first, second)) {
+            assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L), events(responses.stream().filter(response -> response.watchId() == id).toList())
+                    .stream().map(Event::revision).toList(), "watch " + id + " gap-free after its buffer was dropped");
+        }
+    }
+
+    @Test
+    void aWatcherBlockedPastCompactionIsCanceledWithTheCompactRevisionWhenItReadsAgain() {
+        Kv small = new Kv(new KvConfig(128, 8, 1, 1000, 3, 8, 4, 0));
+        WatchHub smallHub = small.machine.watches();
+        long id = smallHub.watch(WatchRequest.of(KeyRange.all(), 0));
+        smallHub.drain();
+        smallHub.block(id);
+        small.put("a", "1"); // 2: dropped at once (no blocked budget), read from history later
+        small.put("a", "2"); // 3
+        small.expect(KvResult.CompactResult.class, new KvCommand.Compact(3));
+        assertEquals(List.of(), smallHub.drain());
+        smallHub.unblock(id);
+        WatchResponse canceled = smallHub.drain().get(0);
+        assertTrue(canceled.canceled());
+        assertEquals(3, canceled.compactRevision());
+        assertEquals(List.of(), smallHub.watchIds());
+    }
+
+    @Test
+    void blockingAndUnblockingAnEndedWatchIsHarmless() {
+        long id = hub.watch(WatchRequest.of(KeyRange.all(), 0));
+        hub.block(id);
+        kv.put("a", "1");
+        assertTrue(hub.cancel(id));
+        assertEquals(0, hub.blockedBufferedEvents(), "a canceled blocked watch gives its buffer back");
+        assertFalse(hub.block(id));
+        assertFalse(hub.unblock(id));
+    }
 }

@@ -89,7 +89,7 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     private long readIdNext = 1;
     private final Map<ClientSequence, Reply<KvResult>> writes = new HashMap<>();
     private final Map<Long, PendingRead> reads = new HashMap<>();
-    private final Map<Long, Consumer<WatchResponse>> watchSinks = new HashMap<>();
+    private final Map<Long, WatchConsumer> watchSinks = new HashMap<>();
     private final List<ProgressWaiter> progressWaiters = new ArrayList<>();
     private RaftStatus status;
     private long lastKnownLeader = -1;
@@ -207,8 +207,7 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
                 watchTimerArmed = false;
                 pumpWatches();
                 for (WatchResponse progress : kv.watches().progress()) {
-                    Consumer<WatchResponse> sink = watchSinks.get(progress.watchId());
-                    if (sink != null) sink.accept(progress);
+                    hand(progress);
                 }
             }
             default -> raft.onTimer(timerId);
@@ -274,9 +273,9 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
         progressWaiters.clear();
         waiters.forEach(waiter -> waiter.reply().failed(new ReplicaError.NotLeader(0)));
         configChanges.failAll(new ReplicaError.OutcomeUnknown());
-        Map<Long, Consumer<WatchResponse>> sinks = new TreeMap<>(watchSinks);
+        Map<Long, WatchConsumer> sinks = new TreeMap<>(watchSinks);
         watchSinks.clear();
-        sinks.forEach((watchId, sink) -> sink.accept(WatchResponse.canceled(watchId, kv.revision(), reason)));
+        sinks.forEach((watchId, sink) -> sink.offer(WatchResponse.canceled(watchId, kv.revision(), reason)));
     }
 
     // ---- requests ----
@@ -397,12 +396,34 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
         afterEvent();
     }
 
+    /**
+     * This replica's watches: how many, how many wait for a consumer that stopped reading, and the
+     * events held for those (bounded by {@code KvConfig.watchBlockedEventsMax}).
+     */
+    public record WatchStats(int watches, int blocked, long blockedBufferedEvents) {}
+
+    public WatchStats watchStats() {
+        return new WatchStats(kv.watches().watchers(), kv.watches().blockedWatchers(), kv.watches().blockedBufferedEvents());
+    }
+
     /** Starts a watch on this replica's local state; its responses go to {@code sink}. Returns the watch id. */
-    public long watch(WatchRequest request, Consumer<WatchResponse> sink) {
+    public long watch(WatchRequest request, WatchConsumer sink) {
         long watchId = kv.watches().watch(request);
         watchSinks.put(watchId, sink);
         afterEvent();
         return watchId;
+    }
+
+    /**
+     * The consumer of watch {@code watchId}, which answered {@code false} to an offer, can take more:
+     * what it missed follows (from the hub's buffer, or replayed from history). Harmless for a watch
+     * that is not blocked or has ended.
+     */
+    public void resumeWatch(long watchId) {
+        if (watchSinks.containsKey(watchId)) {
+            kv.watches().unblock(watchId);
+            afterEvent();
+        }
     }
 
     /** Ends a watch (its cancellation notice, if any, still reaches the sink). */
@@ -522,11 +543,18 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
         int rounds = env.buggify().fire("replica.watch-drain-short") ? 1 : WATCH_DRAINS_PER_EVENT_MAX;
         for (int round = 0; round < rounds; round++) {
             for (WatchResponse response : kv.watches().drain()) {
-                Consumer<WatchResponse> sink = watchSinks.get(response.watchId());
-                if (sink != null) sink.accept(response);
+                hand(response);
                 if (response.canceled()) watchSinks.remove(response.watchId());
             }
             if (!kv.watches().catchingUp()) return;
+        }
+    }
+
+    /** Offers {@code response} to its watch's consumer; one that wants no more blocks the watch in the hub. */
+    private void hand(WatchResponse response) {
+        WatchConsumer sink = watchSinks.get(response.watchId());
+        if (sink != null && !sink.offer(response) && !response.canceled()) {
+            kv.watches().block(response.watchId());
         }
     }
 

@@ -207,7 +207,7 @@ class KvReplicaTest {
     @Test
     void progressIsAnsweredOnceTheWatchIsCaughtUp() {
         World world = started(settings(0, 0));
-        long watchId = world.replica.watch(WatchRequest.of(KeyRange.all(), 0), response -> { });
+        long watchId = world.replica.watch(WatchRequest.of(KeyRange.all(), 0), response -> true);
         put(world, "k", "v");
         Answer<Long> progress = new Answer<>();
         world.replica.watchProgress(watchId, progress);

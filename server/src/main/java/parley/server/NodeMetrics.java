@@ -52,6 +52,18 @@ public final class NodeMetrics {
                 .callback(cb -> cb.call(groups.get().values().stream().filter(g -> g.status().role() == RaftRole.LEADER).count())).register(registry);
     }
 
+    /** Gauges of the node's watches, summed over its groups; blocked ones wait for a client that stopped reading. */
+    public void watches(Supplier<java.util.Map<Long, RaftKvNode.GroupView>> groups) {
+        GaugeWithCallback.builder().name("parley_watches").help("Watches this node serves")
+                .callback(cb -> cb.call(groups.get().values().stream().mapToLong(g -> g.watches().watches()).sum())).register(registry);
+        GaugeWithCallback.builder().name("parley_watches_blocked")
+                .help("Watches held back because their client stopped reading (they resume, from history if need be, when it reads)")
+                .callback(cb -> cb.call(groups.get().values().stream().mapToLong(g -> g.watches().blocked()).sum())).register(registry);
+        GaugeWithCallback.builder().name("parley_watch_blocked_buffered_events")
+                .help("Events buffered for blocked watches (bounded; past the bound they are replayed from history instead)")
+                .callback(cb -> cb.call(groups.get().values().stream().mapToLong(g -> g.watches().blockedBufferedEvents()).sum())).register(registry);
+    }
+
     public void membership(Supplier<MembershipRuntime.View> view) {
         GaugeWithCallback.builder().name("parley_membership_phi").help("Suspicion level (phi) of each peer by this node's detector")
                 .labelNames("peer").callback(cb -> eachPeer(view, m -> cb.call(m.phi(), Long.toString(m.id())))).register(registry);

@@ -172,6 +172,7 @@ public final class RaftBackend implements EtcdBackend {
         return new WatchHandle() {
             @Override public void cancel() { watchId.thenAccept(id -> node.cancelWatch(group, id)); }
             @Override public CompletableFuture<Long> progressRevision() { return watchId.thenCompose(id -> node.watchProgress(group, id)); }
+            @Override public void resume() { watchId.thenAccept(id -> node.resumeWatch(group, id)); }
         };
     }
 

@@ -22,6 +22,7 @@ import parley.raft.ClusterConfig;
 import parley.raft.RaftMessage;
 import parley.raft.RaftStatus;
 import parley.replica.KvReplica;
+import parley.replica.WatchConsumer;
 import parley.replica.RaftNodeFactory;
 import parley.replica.Reply;
 import parley.replica.ReplicaError;
@@ -60,7 +61,8 @@ public final class RaftKvNode implements AutoCloseable {
 
     /** One group's published beliefs: its Raft status, store revision and stored bytes. */
     /** @param catchingUp the replica started without its state and votes only once caught up ({@link parley.raft.RaftNode#join}) */
-    public record GroupView(long groupId, RaftStatus status, long revision, long storedBytes, boolean quiesced, boolean catchingUp) {}
+    public record GroupView(long groupId, RaftStatus status, long revision, long storedBytes, boolean quiesced, boolean catchingUp,
+                            KvReplica.WatchStats watches) {}
 
     /** A group's writes waiting for a proposal task, and whether one is scheduled. */
     private static final class ProposalQueue {
@@ -314,14 +316,26 @@ public final class RaftKvNode implements AutoCloseable {
         return callOn(groupId, (replica, reply) -> replica.read(command, serializable, routedAt, reply));
     }
 
-    /** Starts a watch on the default group's local state; responses go to {@code sink} on the loop thread. */
-    public CompletableFuture<Long> watch(WatchRequest request, Consumer<WatchResponse> sink) {
+    /**
+     * Starts a watch on the default group's local state; responses go to {@code sink} on the loop
+     * thread. A sink that answers false is sent nothing more until {@link #resumeWatch}.
+     */
+    public CompletableFuture<Long> watch(WatchRequest request, WatchConsumer sink) {
         return watch(KvReplica.DEFAULT_GROUP_ID, request, sink);
     }
 
     /** Starts a watch on group {@code groupId}'s local state. */
-    public CompletableFuture<Long> watch(long groupId, WatchRequest request, Consumer<WatchResponse> sink) {
+    public CompletableFuture<Long> watch(long groupId, WatchRequest request, WatchConsumer sink) {
         return callOn(groupId, (replica, reply) -> reply.ok(replica.watch(request, sink)));
+    }
+
+    /** The sink of watch {@code watchId} of group {@code groupId} can take more again (see {@link WatchConsumer}). */
+    public void resumeWatch(long groupId, long watchId) {
+        loop.execute(() -> {
+            KvReplica replica = replicas.replica(groupId);
+            if (replica != null) replica.resumeWatch(watchId);
+            publish();
+        });
     }
 
     /**
@@ -526,7 +540,7 @@ public final class RaftKvNode implements AutoCloseable {
 
     private static GroupView view(long groupId, KvReplica replica) {
         return new GroupView(groupId, replica.status(), replica.revision(), replica.storedBytes(), replica.isQuiesced(),
-                replica.isCatchingUp());
+                replica.isCatchingUp(), replica.watchStats());
     }
 
     /** A reply that completes a future; runs on the loop. */

@@ -159,6 +159,7 @@ public final class ServerNode implements AutoCloseable {
         NodeMetrics metrics = new NodeMetrics(node::status);
         metrics.membership(membership::view);
         metrics.groups(node::groups);
+        metrics.watches(node::groups);
         metricsRef.set(metrics);
         node.metrics(metrics);
         node.start();
@@ -280,6 +281,9 @@ public final class ServerNode implements AutoCloseable {
             group.put("storedBytes", view.storedBytes());
             group.put("quiesced", view.quiesced());
             group.put("catchingUp", view.catchingUp());
+            group.put("watches", view.watches().watches());
+            group.put("watchesBlocked", view.watches().blocked());
+            group.put("watchBlockedBufferedEvents", view.watches().blockedBufferedEvents());
         }
         return out;
     }
