@@ -59,9 +59,17 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     public static final long DEFAULT_GROUP_ID = 1;
     private boolean leaseTimerArmed;
     private boolean watchTimerArmed;
+    private boolean watchCatchUpTimerArmed;
     /** The replica's own timers, beside Raft's. */
     static final int LEASE_TIMER_ID = 16;
     static final int WATCH_PROGRESS_TIMER_ID = 17;
+    /**
+     * Set while a watch still replays history after an event's drains: catching up goes on in small
+     * steps between other events, without waiting for a write that may never come (a quiesced group
+     * has no other events).
+     */
+    static final int WATCH_CATCH_UP_TIMER_ID = 18;
+    private static final long WATCH_CATCH_UP_DELAY_NS = 1_000_000L;
     /** How often a leader under writes checks whether history needs compacting (besides the lease timer). */
     private static final long BYTE_COMPACTION_CHECK_NS = 100_000_000L;
     /** A lease whose expiry proposal got lost is proposed again after this long. */
@@ -146,7 +154,8 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     public KvReplica(Env<RaftMessage> env, RaftStorage storage, ReplicaSettings settings, ClusterConfig founders,
                      RaftNodeFactory raftNodes, LeaseClockFactory leaseClocks, ReplicaObserver observer) {
         Check.that(LEASE_TIMER_ID != RaftNode.ELECTION_TIMER_ID && LEASE_TIMER_ID != RaftNode.HEARTBEAT_TIMER_ID
-                && WATCH_PROGRESS_TIMER_ID != RaftNode.ELECTION_TIMER_ID && WATCH_PROGRESS_TIMER_ID != RaftNode.HEARTBEAT_TIMER_ID,
+                && WATCH_PROGRESS_TIMER_ID != RaftNode.ELECTION_TIMER_ID && WATCH_PROGRESS_TIMER_ID != RaftNode.HEARTBEAT_TIMER_ID
+                && WATCH_CATCH_UP_TIMER_ID != RaftNode.ELECTION_TIMER_ID && WATCH_CATCH_UP_TIMER_ID != RaftNode.HEARTBEAT_TIMER_ID,
                 "the replica's timer ids must differ from Raft's");
         this.env = env;
         this.settings = settings;
@@ -202,6 +211,10 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
                     }
                     proposeCompactionIfDue();
                 }
+            }
+            case WATCH_CATCH_UP_TIMER_ID -> {
+                watchCatchUpTimerArmed = false; // afterEvent arms it again while a watch still replays
+                pumpWatches();
             }
             case WATCH_PROGRESS_TIMER_ID -> {
                 watchTimerArmed = false;
@@ -594,6 +607,10 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
             if (watchTimerWanted) env.setTimer(WATCH_PROGRESS_TIMER_ID, settings.watchProgressIntervalMs() * 1_000_000L);
             else env.cancelTimer(WATCH_PROGRESS_TIMER_ID);
             watchTimerArmed = watchTimerWanted;
+        }
+        if (!watchCatchUpTimerArmed && !watchSinks.isEmpty() && kv.watches().catchingUp()) {
+            env.setTimer(WATCH_CATCH_UP_TIMER_ID, WATCH_CATCH_UP_DELAY_NS);
+            watchCatchUpTimerArmed = true;
         }
     }
 

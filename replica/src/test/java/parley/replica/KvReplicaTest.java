@@ -205,6 +205,54 @@ class KvReplicaTest {
     }
 
     @Test
+    void aWatchReplayingLongHistoryFinishesWithoutFurtherWrites() {
+        // Each event drains a bounded amount of history; an idle replica must still finish the replay.
+        World world = started(settings(0, 0));
+        int puts = 12_000; // more than the drains of one event replay (8 x 1,000 events)
+        for (int batch = 0; batch < puts / 100; batch++) {
+            List<KvReplica.Write> writes = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                KvCommand command = KvCommand.Put.of(Bytes.utf8("k" + (batch * 100 + i)), Bytes.utf8("v"));
+                writes.add(KvReplica.Write.own(command, KvCodec.encodeCommand(command), new Answer<>()));
+            }
+            world.replica.write(writes);
+            world.run(1_000_000L);
+        }
+        long last = world.replica.revision();
+        List<Long> reading = new ArrayList<>();
+        world.replica.watch(WatchRequest.of(KeyRange.all(), 2), response -> {
+            response.events().forEach(event -> reading.add(event.revision()));
+            return true;
+        });
+        world.run(2_000_000L); // the replica's own catch-up timer, not a heartbeat (every 30 ms) or a lease check, must finish it
+        assertRevisions(2, last, reading, "every revision once, in order, with no write to wake it");
+
+        // A consumer that says "no more" after every response gets the rest only as it resumes.
+        List<Long> stalling = new ArrayList<>();
+        long[] watchId = {-1};
+        watchId[0] = world.replica.watch(WatchRequest.of(KeyRange.all(), 2), response -> {
+            response.events().forEach(event -> stalling.add(event.revision()));
+            return response.created();
+        });
+        world.run(200_000_000L);
+        assertTrue(stalling.size() <= 1_000, "held back after one response: " + stalling.size());
+        assertEquals(1, world.replica.watchStats().blocked());
+        for (int resumes = 0; resumes < 100 && stalling.size() < last - 1; resumes++) {
+            world.replica.resumeWatch(watchId[0]);
+            world.run(1_000_000L);
+        }
+        assertRevisions(2, last, stalling, "what a held-back watch missed follows, gap-free");
+    }
+
+    /** {@code seen} is exactly {@code first..last}; a failure names the first difference, not the whole list. */
+    private static void assertRevisions(long first, long last, List<Long> seen, String what) {
+        for (int i = 0; i < seen.size(); i++) {
+            assertEquals(first + i, seen.get(i), what + ": revision at position " + i);
+        }
+        assertEquals(last - first + 1, seen.size(), what + ": how many (the last seen was " + (seen.isEmpty() ? "none" : seen.get(seen.size() - 1)) + ")");
+    }
+
+    @Test
     void progressIsAnsweredOnceTheWatchIsCaughtUp() {
         World world = started(settings(0, 0));
         long watchId = world.replica.watch(WatchRequest.of(KeyRange.all(), 0), response -> true);
