@@ -90,6 +90,11 @@ final class BenchKvCommand implements Callable<Integer> {
     @Option(names = "--label", defaultValue = "", description = "A name echoed in the result line (for scripts).")
     String label;
 
+    @Option(names = "--stalled-watchers", defaultValue = "0", paramLabel = "N",
+            description = "Also open N watches on the key prefix whose clients never read their streams, spread over the endpoints,"
+                    + " before the run (the slow-client attack; default ${DEFAULT-VALUE}).")
+    int stalledWatchers;
+
     private enum Workload { PUT, GET, MIXED }
 
     /** HTTP/2 flow-control window per stream and connection; fixed, so no BDP pings. */
@@ -111,10 +116,12 @@ final class BenchKvCommand implements Callable<Integer> {
         if (!(warmupS >= 0) || warmupS > 86_400) throw new UserError("--warmup-s must be >= 0 and <= 86400, got " + warmupS);
         if (timeoutMs < 1) throw new UserError("--timeout-ms must be >= 1, got " + timeoutMs);
         if (linearizable && serializable) throw new UserError("--linearizable and --serializable exclude each other");
+        if (stalledWatchers < 0 || stalledWatchers > 1_000_000) throw new UserError("--stalled-watchers must be in 0..1000000, got " + stalledWatchers);
         List<Endpoints.Endpoint> targets = Endpoints.parse("--endpoints", endpoints);
 
         PrintStream out = System.out;
         List<ManagedChannel> channels = new ArrayList<>();
+        StalledWatchers stalled = null;
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-kv-timer");
             t.setDaemon(true);
@@ -160,6 +167,13 @@ final class BenchKvCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "preloaded %d keys in %.1f s%n", keys, (System.nanoTime() - t0) / 1e9);
             }
 
+            if (stalledWatchers > 0) {
+                ByteString prefix = ByteString.copyFrom(keyPrefix, StandardCharsets.UTF_8);
+                stalled = StalledWatchers.open(targets, stalledWatchers, prefix, prefixEnd(prefix));
+                out.printf(Locale.ROOT, "stalled watchers: %d watches on %s* that never read, on %d streams over %d connections%n",
+                        stalledWatchers, keyPrefix, stalled.streams(), stalled.connections());
+            }
+
             Run run = new Run(wl, stubs, keyBytes, value, serializable, timeoutMs, timer);
             long start = System.nanoTime();
             long measureStart = start + (long) (warmupS * 1e9);
@@ -176,12 +190,29 @@ final class BenchKvCommand implements Callable<Integer> {
             run.generatorCpuNs = processCpuNs() - cpuAtStartNs;
             boolean drained = run.done.await(Math.max(1, drainDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             run.report(out, durationS, label, drained);
+            if (stalled != null) {
+                out.printf(Locale.ROOT, "stalled watchers: %d of %d streams ended by the server during the run%n",
+                        stalled.failedStreams(), stalled.streams());
+            }
             return run.errorsTotal() == 0 && run.histogram.count() > 0 ? 0 : 1;
         } finally {
+            if (stalled != null) stalled.close();
             for (ManagedChannel ch : channels) ch.shutdownNow();
             for (ManagedChannel ch : channels) ch.awaitTermination(2, TimeUnit.SECONDS);
             timer.shutdownNow();
         }
+    }
+
+    /** etcd's range end for every key starting with {@code prefix}: the prefix with its last byte plus one. */
+    private static ByteString prefixEnd(ByteString prefix) {
+        byte[] end = prefix.toByteArray();
+        for (int i = end.length - 1; i >= 0; i--) {
+            if (end[i] != (byte) 0xff) {
+                end[i]++;
+                return ByteString.copyFrom(end, 0, i + 1);
+            }
+        }
+        return ByteString.copyFrom(new byte[] {0}); // every key
     }
 
     /** A gRPC failure in one line: status code, description, and the innermost cause's message. */

@@ -333,7 +333,10 @@ public final class RaftKvNode implements AutoCloseable {
     public void resumeWatch(long groupId, long watchId) {
         loop.execute(() -> {
             KvReplica replica = replicas.replica(groupId);
-            if (replica != null) replica.resumeWatch(watchId);
+            if (replica != null) {
+                replica.resumeWatch(watchId);
+                replicas.touch(groupId);
+            }
             publish();
         });
     }
@@ -350,7 +353,10 @@ public final class RaftKvNode implements AutoCloseable {
     public void cancelWatch(long groupId, long watchId) {
         loop.execute(() -> {
             KvReplica replica = replicas.replica(groupId);
-            if (replica != null) replica.cancelWatch(watchId);
+            if (replica != null) {
+                replica.cancelWatch(watchId);
+                replicas.touch(groupId); // its watch counts change
+            }
             publish();
         });
     }
