@@ -33,6 +33,11 @@ public final class WatchHub {
     private final MvccStore store;
     private final KvConfig config;
     private final TreeMap<Long, Watcher> watchers = new TreeMap<>();
+    /**
+     * The unblocked watchers that have something to hand out: buffered live events, or history still
+     * to replay. A drain visits only these, so an event costs nothing per idle or held-back watcher.
+     */
+    private final TreeMap<Long, Watcher> withWork = new TreeMap<>();
     /** Created and canceled notices, in the order they happened, waiting for the next drain. */
     private final List<WatchResponse> notices = new ArrayList<>();
     private long watchIdNext = 1;
@@ -74,6 +79,7 @@ public final class WatchHub {
         // A watch starting after the current revision has no history to replay; it just waits.
         watcher.synced = start > store.revision();
         watchers.put(id, watcher);
+        noteWork(watcher);
         return id;
     }
 
@@ -83,6 +89,7 @@ public final class WatchHub {
         if (watcher == null) {
             return false;
         }
+        withWork.remove(watchId);
         if (watcher.blocked) {
             blockedBufferedEvents -= watcher.bufferedEvents;
             blockedWatchers--;
@@ -102,6 +109,7 @@ public final class WatchHub {
         }
         if (!watcher.blocked) {
             watcher.blocked = true;
+            withWork.remove(watchId);
             blockedWatchers++;
             blockedBufferedEvents += watcher.bufferedEvents;
             fallBehindIfOverBlockedBudget(watcher);
@@ -120,6 +128,7 @@ public final class WatchHub {
             blockedWatchers--;
             blockedBufferedEvents -= watcher.bufferedEvents;
             Check.that(blockedBufferedEvents >= 0, "blocked watchers' buffered events never go negative: %d", blockedBufferedEvents);
+            noteWork(watcher);
         }
         return true;
     }
@@ -153,26 +162,26 @@ public final class WatchHub {
     public List<WatchResponse> drain() {
         List<WatchResponse> out = new ArrayList<>(notices);
         notices.clear();
-        List<Long> compacted = new ArrayList<>();
-        for (Watcher watcher : watchers.values()) {
-            if (watcher.blocked) {
-                continue;
-            }
+        List<Watcher> visiting = new ArrayList<>(withWork.values());
+        for (Watcher watcher : visiting) {
+            Check.that(!watcher.blocked, "watch %d: a held-back watcher has no work to hand out", watcher.id);
             if (!watcher.synced && !catchUp(watcher, out)) {
-                compacted.add(watcher.id);
+                watchers.remove(watcher.id); // compacted away: canceled with the compact revision
+                withWork.remove(watcher.id);
+                continue;
             }
             if (watcher.synced) {
                 flush(watcher, out);
+                withWork.remove(watcher.id);
             }
         }
-        compacted.forEach(watchers::remove);
         return out;
     }
 
     /** Whether some unblocked watcher is still replaying history, so the runtime should drain again soon. */
     public boolean catchingUp() {
-        for (Watcher watcher : watchers.values()) {
-            if (!watcher.synced && !watcher.blocked) {
+        for (Watcher watcher : withWork.values()) {
+            if (!watcher.synced) {
                 return true;
             }
         }
@@ -224,6 +233,8 @@ public final class WatchHub {
                 watcher.buffer(wanted);
                 if (watcher.blocked) {
                     blockedBufferedEvents += wanted.size();
+                } else {
+                    withWork.putIfAbsent(watcher.id, watcher);
                 }
             }
             watcher.nextRevision = revision + 1;
@@ -247,7 +258,15 @@ public final class WatchHub {
             blockedBufferedEvents -= watcher.bufferedEvents;
         }
         watcher.fallBehind();
+        noteWork(watcher);
         Check.that(blockedBufferedEvents >= 0, "blocked watchers' buffered events never go negative: %d", blockedBufferedEvents);
+    }
+
+    /** Puts an unblocked watcher with events to hand out or history to replay among those a drain visits. */
+    private void noteWork(Watcher watcher) {
+        if (!watcher.blocked && (!watcher.synced || watcher.bufferedEvents > 0)) {
+            withWork.putIfAbsent(watcher.id, watcher);
+        }
     }
 
     /** The history under the watchers was replaced: every watcher re-reads from its position. */
