@@ -32,6 +32,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
     private final Replies replies;
     private final WatchService watchService;
     private final LeaseService leaseService;
+    private final InflightLimit inflight;
     private final ScheduledExecutorService timer;
     private Server server;
     private final java.util.List<io.grpc.ServerServiceDefinition> extraServices = new java.util.ArrayList<>();
@@ -46,6 +47,17 @@ public final class EtcdGrpcServer implements AutoCloseable {
         });
         this.watchService = new WatchService(replies, timer);
         this.leaseService = new LeaseService(replies);
+        this.inflight = new InflightLimit(config.inflightRequestsMax(), config.inflightBytesMax());
+    }
+
+    /** Unary requests being worked on now (bounded by {@link EtcdApiConfig#inflightRequestsMax()}). */
+    public int inflightRequests() {
+        return inflight.requests();
+    }
+
+    /** Requests refused with "too many requests" so far because an in-flight bound was reached. */
+    public long refusedTooManyRequests() {
+        return inflight.refused();
     }
 
     /**
@@ -101,6 +113,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
                 .addService(new ElectionService(replies, lockService))
                 .addServices(extraServices)
                 .intercept(Unimplemented.REWORD)
+                .intercept(inflight) // outermost: a refused request costs no service any work
                 .fallbackHandlerRegistry(Unimplemented.FALLBACK)
                 .build()
                 .start();

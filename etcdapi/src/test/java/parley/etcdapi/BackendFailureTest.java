@@ -87,4 +87,52 @@ class BackendFailureTest {
             server.stop();
         }
     }
+
+    @Test
+    void requestsPastTheInflightBoundsAreRefusedAtOnceAndTheBoundsComeBack() throws Exception {
+        // Reads never answer here, so each one holds its place until its deadline passes.
+        EtcdGrpcServer server = new EtcdGrpcServer(new LeaderlessBackend(), EtcdApiConfig.defaults().withRequestTimeoutMs(1_500)
+                .withShutdownGraceMs(100).withRequestBytesMax(1024).withInflightLimits(3, 2048));
+        int port = server.start(TestServer.HOST, 0);
+        ManagedChannel channel = NettyChannelBuilder.forAddress(TestServer.HOST, port).usePlaintext().build();
+        try {
+            var kv = KVGrpc.newBlockingStub(channel);
+            var async = KVGrpc.newFutureStub(channel);
+            RangeRequest small = RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).build();
+            List<com.google.common.util.concurrent.ListenableFuture<?>> holding = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) holding.add(async.range(small));
+            awaitInflight(server, 3);
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> kv.range(small));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
+            assertEquals("etcdserver: too many requests", refused.getStatus().getDescription());
+            assertEquals(1, server.refusedTooManyRequests());
+
+            for (var call : holding) { // they end with the request timeout, and give their places back
+                var failure = assertThrows(java.util.concurrent.ExecutionException.class, call::get);
+                assertEquals("etcdserver: request timed out", Status.fromThrowable(failure.getCause()).getDescription());
+            }
+            awaitInflight(server, 0);
+
+            // The byte bound: two requests of 900 bytes fit in 2 KiB, a third does not.
+            RangeRequest large = RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("k".repeat(900))).build();
+            holding.clear();
+            for (int i = 0; i < 2; i++) holding.add(async.range(large));
+            awaitInflight(server, 2);
+            StatusRuntimeException tooManyBytes = assertThrows(StatusRuntimeException.class, () -> kv.range(large));
+            assertEquals("etcdserver: too many requests", tooManyBytes.getStatus().getDescription());
+            for (var call : holding) call.cancel(true); // a client that gives up gives the place back too
+            awaitInflight(server, 0);
+        } finally {
+            channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+            server.stop();
+        }
+    }
+
+    private static void awaitInflight(EtcdGrpcServer server, int requests) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.inflightRequests() != requests) {
+            if (System.nanoTime() > deadline) throw new AssertionError("in flight: " + server.inflightRequests() + ", waiting for " + requests);
+            Thread.sleep(5);
+        }
+    }
 }

@@ -64,6 +64,15 @@ public final class NodeMetrics {
                 .callback(cb -> cb.call(groups.get().values().stream().mapToLong(g -> g.watches().blockedBufferedEvents()).sum())).register(registry);
     }
 
+    /** The client port's in-flight bound: requests being worked on, and those refused with "too many requests". */
+    public void inflight(java.util.function.IntSupplier requests, java.util.function.LongSupplier refused) {
+        GaugeWithCallback.builder().name("parley_grpc_inflight_requests").help("Unary etcd API requests being worked on")
+                .callback(cb -> cb.call(requests.getAsInt())).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("parley_grpc_refused_too_many_requests")
+                .help("Requests refused with 'etcdserver: too many requests' because the in-flight bound was reached")
+                .callback(cb -> cb.call(refused.getAsLong())).register(registry);
+    }
+
     public void membership(Supplier<MembershipRuntime.View> view) {
         GaugeWithCallback.builder().name("parley_membership_phi").help("Suspicion level (phi) of each peer by this node's detector")
                 .labelNames("peer").callback(cb -> eachPeer(view, m -> cb.call(m.phi(), Long.toString(m.id())))).register(registry);

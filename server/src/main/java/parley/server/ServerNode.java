@@ -175,6 +175,7 @@ public final class ServerNode implements AutoCloseable {
         RaftBackend backend = new RaftBackend(node, config, identity.id(), node::storedBytes,
                 forwarder, metrics, node::diskFailure);
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
+        metrics.inflight(grpc::inflightRequests, grpc::refusedTooManyRequests);
         KeyspaceAdminService keyspaceAdmin = new KeyspaceAdminService(node, backend);
         grpc.addService(keyspaceAdmin.definition());
         started.push(grpc::close);
