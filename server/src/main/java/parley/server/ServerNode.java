@@ -174,7 +174,7 @@ public final class ServerNode implements AutoCloseable {
         // etcd's dbSize is what its quota applies to; here that is the store's key and value bytes.
         RaftBackend backend = new RaftBackend(node, config, identity.id(), node::storedBytes,
                 forwarder, metrics, node::diskFailure);
-        EtcdGrpcServer grpc = new EtcdGrpcServer(backend, EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes()));
+        EtcdGrpcServer grpc = new EtcdGrpcServer(backend, etcdApiConfig(config));
         metrics.inflight(grpc::inflightRequests, grpc::refusedTooManyRequests);
         KeyspaceAdminService keyspaceAdmin = new KeyspaceAdminService(node, backend);
         grpc.addService(keyspaceAdmin.definition());
@@ -287,6 +287,16 @@ public final class ServerNode implements AutoCloseable {
             group.put("watchBlockedBufferedEvents", view.watches().blockedBufferedEvents());
         }
         return out;
+    }
+
+    /**
+     * The client port's limits: etcd's, with the bytes of requests in flight bounded by an eighth of
+     * the heap as well (like the default quota), so a small heap is not promised 256 MiB of requests.
+     */
+    static EtcdApiConfig etcdApiConfig(ServerConfig config) {
+        EtcdApiConfig defaults = EtcdApiConfig.defaults().withRequestBytesMax(config.maxRequestBytes());
+        long inflightBytesMax = Math.max(config.maxRequestBytes(), Math.min(defaults.inflightBytesMax(), Runtime.getRuntime().maxMemory() / 8));
+        return defaults.withInflightLimits(defaults.inflightRequestsMax(), inflightBytesMax);
     }
 
     /** Mutual TLS between members from PEM files; plaintext when not configured. */
