@@ -95,6 +95,11 @@ public final class LocalBackend implements EtcdBackend, AutoCloseable {
         return handle;
     }
 
+    /** How many watches are held back now because their client stopped reading. */
+    CompletableFuture<Integer> blockedWatches() {
+        return submit(watches::blocked);
+    }
+
     @Override
     public ClusterHeader header() {
         return new ClusterHeader(config.clusterId(), config.memberId(), revisionLatest, RAFT_TERM);

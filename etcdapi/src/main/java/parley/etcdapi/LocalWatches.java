@@ -60,6 +60,11 @@ final class LocalWatches {
         return sinksById.size();
     }
 
+    /** Watches held back because their sink stopped taking responses. */
+    int blocked() {
+        return hub.blockedWatchers();
+    }
+
     private void deliver(WatchResponse response) {
         WatchSink sink = response.canceled() ? sinksById.remove(response.watchId()) : sinksById.get(response.watchId());
         if (sink == null) {
