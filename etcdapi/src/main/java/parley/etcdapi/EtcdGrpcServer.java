@@ -27,6 +27,12 @@ public final class EtcdGrpcServer implements AutoCloseable {
     private static final long CLIENT_PING_INTERVAL_MS_MIN = 5_000;
     /** HTTP/2 flow-control window per stream and connection. */
     private static final int FLOW_CONTROL_WINDOW_BYTES = 1 << 20;
+    /**
+     * Streams one client connection may have open at once (HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS;
+     * etcd leaves it unlimited). A client past it waits for a stream to end before it may open another:
+     * its gRPC library queues the call, nothing is refused, and no connection holds unbounded work.
+     */
+    static final int STREAMS_PER_CONNECTION_MAX = 10_000;
 
     private final EtcdApiConfig config;
     private final Replies replies;
@@ -102,6 +108,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
                 // probing sends a PING with most requests that carry a body: a frame each way per request.
                 .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
                 .maxInboundMessageSize(config.grpcInboundMessageBytesMax())
+                .maxConcurrentCallsPerConnection(STREAMS_PER_CONNECTION_MAX)
                 .permitKeepAliveTime(CLIENT_PING_INTERVAL_MS_MIN, TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .addService(TxnRequestMarshaller.bind(new KvService(replies)))
