@@ -90,6 +90,12 @@ final class BenchKvCommand implements Callable<Integer> {
     @Option(names = "--label", defaultValue = "", description = "A name echoed in the result line (for scripts).")
     String label;
 
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "OPS_PER_S",
+            description = "Offer this many operations per second in all, spread evenly over the clients, instead of each client"
+                    + " sending as soon as its last answer came (0, the default: closed loop). Latency then counts from each"
+                    + " request's scheduled start, so a stall also counts against the requests it delayed.")
+    double rate;
+
     @Option(names = "--stalled-watchers", defaultValue = "0", paramLabel = "N",
             description = "Also open N watches on the key prefix whose clients never read their streams, spread over the endpoints,"
                     + " before the run (the slow-client attack; default ${DEFAULT-VALUE}).")
@@ -116,6 +122,7 @@ final class BenchKvCommand implements Callable<Integer> {
         if (!(warmupS >= 0) || warmupS > 86_400) throw new UserError("--warmup-s must be >= 0 and <= 86400, got " + warmupS);
         if (timeoutMs < 1) throw new UserError("--timeout-ms must be >= 1, got " + timeoutMs);
         if (linearizable && serializable) throw new UserError("--linearizable and --serializable exclude each other");
+        if (!(rate >= 0) || rate > 10_000_000) throw new UserError("--rate must be in 0..10000000 operations per second, got " + rate);
         if (stalledWatchers < 0 || stalledWatchers > 1_000_000) throw new UserError("--stalled-watchers must be in 0..1000000, got " + stalledWatchers);
         List<Endpoints.Endpoint> targets = Endpoints.parse("--endpoints", endpoints);
 
@@ -154,6 +161,10 @@ final class BenchKvCommand implements Callable<Integer> {
                             + "%.0f s warm-up + %.0f s measured, timeout %d ms%n",
                     wl.name().toLowerCase(Locale.ROOT), wl == Workload.PUT ? "" : " (" + readMode + " gets)", clients,
                     targets.size(), connectionsPerEndpoint, keys, valueBytes, warmupS, durationS, timeoutMs);
+            if (rate > 0) {
+                out.printf(Locale.ROOT, "offered rate: %.0f operations per second (each client one every %.1f ms); latency from each"
+                        + " request's scheduled start%n", rate, clients * 1e3 / rate);
+            }
 
             if (wl != Workload.PUT && !noPreload) {
                 long t0 = System.nanoTime();
@@ -176,6 +187,9 @@ final class BenchKvCommand implements Callable<Integer> {
 
             Run run = new Run(wl, stubs, keyBytes, value, serializable, timeoutMs, timer);
             long start = System.nanoTime();
+            run.startNs = start;
+            run.intervalNs = rate > 0 ? (long) (clients * 1e9 / rate) : 0;
+            run.phaseNs = rate > 0 ? (long) (1e9 / rate) : 0;
             long measureStart = start + (long) (warmupS * 1e9);
             long measureEnd = measureStart + (long) (durationS * 1e9);
             run.measureStartNs = measureStart;
@@ -290,6 +304,10 @@ final class BenchKvCommand implements Callable<Integer> {
         volatile long stopNs;
         /** CPU this generator used during the measured window, all threads; -1 if unknown. */
         volatile long generatorCpuNs = -1;
+        volatile long startNs;
+        /** With --rate: each client's time between scheduled starts, and the offset between clients; 0: closed loop. */
+        volatile long intervalNs;
+        volatile long phaseNs;
 
         Run(Workload workload, List<KVGrpc.KVStub> stubs, ByteString[] keys, ByteString value, boolean serializable,
                 long timeoutMs, ScheduledExecutorService timer) {
@@ -305,7 +323,21 @@ final class BenchKvCommand implements Callable<Integer> {
         void startClient(int id) {
             live.incrementAndGet();
             KVGrpc.KVStub stub = stubs.get(id % stubs.size());
-            next(stub);
+            if (intervalNs > 0) {
+                paced(stub, startNs + id * phaseNs);
+            } else {
+                next(stub);
+            }
+        }
+
+        /** Open loop: sends at {@code scheduledNs} (at once if that has passed) and counts latency from it. */
+        private void paced(KVGrpc.KVStub stub, long scheduledNs) {
+            long delayNs = scheduledNs - System.nanoTime();
+            if (delayNs > 0) {
+                timer.schedule(() -> send(stub, scheduledNs), delayNs, TimeUnit.NANOSECONDS);
+            } else {
+                send(stub, scheduledNs);
+            }
         }
 
         private void finishClient() {
@@ -313,11 +345,16 @@ final class BenchKvCommand implements Callable<Integer> {
         }
 
         private void next(KVGrpc.KVStub stub) {
-            long now = System.nanoTime();
-            if (now >= stopNs) {
+            send(stub, System.nanoTime());
+        }
+
+        /** Sends one request whose latency counts from {@code startNs}. */
+        private void send(KVGrpc.KVStub stub, long startNs) {
+            if (startNs >= stopNs) {
                 finishClient();
                 return;
             }
+            long now = startNs;
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             ByteString key = keys[rnd.nextInt(keys.length)];
             boolean put = workload == Workload.PUT || (workload == Workload.MIXED && rnd.nextBoolean());
@@ -352,7 +389,8 @@ final class BenchKvCommand implements Callable<Integer> {
                 } else if (sentNs < measureStartNs) {
                     warmupOps.increment();
                 }
-                next(stub);
+                if (intervalNs > 0) paced(stub, sentNs + intervalNs);
+                else next(stub);
             }
 
             @Override
@@ -361,8 +399,12 @@ final class BenchKvCommand implements Callable<Integer> {
                 if (sentNs >= measureStartNs && now <= measureEndNs + TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
                     errors.computeIfAbsent(Status.fromThrowable(t).getCode(), c -> new LongAdder()).increment();
                 }
-                // Back off a little so a down endpoint does not turn the loop into a spin.
-                timer.schedule(() -> next(stub), 10, TimeUnit.MILLISECONDS);
+                if (intervalNs > 0) {
+                    paced(stub, sentNs + intervalNs); // paced already: no spin
+                } else {
+                    // Back off a little so a down endpoint does not turn the loop into a spin.
+                    timer.schedule(() -> next(stub), 10, TimeUnit.MILLISECONDS);
+                }
             }
         }
 
