@@ -111,7 +111,7 @@ bench_start_clusters() {
   # ---- Parley: ./parley dev on a fresh data dir
   echo "== starting parley dev (3 processes)"
   # shellcheck disable=SC2086
-  ( exec "$JDK/bin/java" -XX:+UseParallelGC -Xss8m $PARLEY_JAVA_OPTS -cp "$WORK/jars/*:$WORK/jars/lib/*" parley.cli.Main \
+  ( exec "$JDK/bin/java" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Xss8m $PARLEY_JAVA_OPTS -cp "$WORK/jars/*:$WORK/jars/lib/*" parley.cli.Main \
       dev --base-port "$PARLEY_BASE" --data-dir "$WORK/parley" >"$WORK/parley-dev.out" 2>&1 ) &
   PARLEY_PID=$!
   for t in $(seq 1 180); do

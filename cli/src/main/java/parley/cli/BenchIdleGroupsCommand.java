@@ -149,7 +149,10 @@ final class BenchIdleGroupsCommand implements Callable<Integer> {
     /** {@code java -cp CP parley.cli.Main server}: this very distribution, with the default heap. */
     private static List<String> serverCommand() {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return List.of(java, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server");
+        List<String> command = new java.util.ArrayList<>(List.of(java));
+        command.addAll(ServerJvm.COLLECTOR_FLAGS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "server"));
+        return command;
     }
 
     private static void createKeyspace(ManagedChannel channel, int k, long deadlineNs) throws Exception {

@@ -145,7 +145,9 @@ final class TortureCommand implements Callable<Integer> {
         String classPath = System.getProperty("java.class.path");
         String main = serverMainClass != null ? serverMainClass : plantedBug ? PLANTED_BUG_MAIN : Main.class.getName();
         if (plantedBug || serverMainClass != null) classPath = withClassOf(main, classPath);
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseParallelGC", "-cp", classPath, main));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(ServerJvm.COLLECTOR_FLAGS);
+        command.addAll(List.of("-cp", classPath, main));
         if (main.equals(Main.class.getName())) command.add("server");
         return command;
     }

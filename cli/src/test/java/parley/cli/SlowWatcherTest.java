@@ -62,8 +62,9 @@ class SlowWatcherTest {
     @Test
     void watchersThatNeverReadCostBoundedMemoryAndMissNothingWhenTheyReadAgain(@TempDir Path dir) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(java, "-Xmx256m", "-XX:MaxDirectMemorySize=64m", "-XX:+UseParallelGC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:MaxDirectMemorySize=64m"));
+        command.addAll(ServerJvm.COLLECTOR_FLAGS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "server"));
         try (LocalCluster cluster = LocalCluster.create(1, command, dir.resolve("cluster"), "slow-watchers", 16)) {
             cluster.startAll();
             assertEquals(1, cluster.awaitLeader(60_000), "the node elects itself");
