@@ -61,7 +61,15 @@ public final class EtcdGrpcServer implements AutoCloseable {
         return inflight.requests();
     }
 
-    /** Requests refused with "too many requests" so far because an in-flight bound was reached. */
+    /**
+     * While {@code shed} says so, requests that add data (put, txn, lease grant) are refused with
+     * etcd's "too many requests"; reads, deletes and compactions pass. For a runtime short of memory.
+     */
+    public void shedWritesWhen(java.util.function.BooleanSupplier shed) {
+        inflight.shedWrites(shed);
+    }
+
+    /** Requests refused with "too many requests" so far because an in-flight bound was reached or writes were shed. */
     public long refusedTooManyRequests() {
         return inflight.refused();
     }

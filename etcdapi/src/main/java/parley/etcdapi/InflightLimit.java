@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * clients retry after a pause), so however many requests clients pipeline, a node holds at most
  * {@link EtcdApiConfig#inflightRequestsMax()} of them, {@link EtcdApiConfig#inflightBytesMax()} in
  * all. Streams (watch, lease keep-alive) are bounded by their own flow control instead.
+ *
+ * <p>While the runtime says it must shed load ({@link #shedWrites}, e.g. its heap is nearly full),
+ * requests that add data (put, txn, lease grant) get the same refusal; reads, deletes and compactions
+ * still pass.
  */
 final class InflightLimit implements ServerInterceptor {
     private final int requestsMax;
@@ -27,6 +31,15 @@ final class InflightLimit implements ServerInterceptor {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private volatile java.util.function.BooleanSupplier shedWrites = () -> false;
+
+    /** Methods refused while shedding: those that add data. */
+    private static final java.util.Set<String> WRITES = java.util.Set.of("etcdserverpb.KV/Put", "etcdserverpb.KV/Txn",
+            "etcdserverpb.Lease/LeaseGrant");
+
+    void shedWrites(java.util.function.BooleanSupplier shed) {
+        this.shedWrites = shed;
+    }
 
     InflightLimit(int requestsMax, long bytesMax) {
         this.requestsMax = requestsMax;
@@ -52,6 +65,11 @@ final class InflightLimit implements ServerInterceptor {
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
         if (call.getMethodDescriptor().getType() != MethodDescriptor.MethodType.UNARY) {
             return next.startCall(call, headers);
+        }
+        if (WRITES.contains(call.getMethodDescriptor().getFullMethodName()) && shedWrites.getAsBoolean()) {
+            refused.incrementAndGet();
+            call.close(EtcdErrors.of(EtcdBackendException.Reason.TOO_MANY_REQUESTS).getStatus(), new Metadata());
+            return new ServerCall.Listener<>() { };
         }
         Admission admission = new Admission();
         ServerCall<Q, A> releasing = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {

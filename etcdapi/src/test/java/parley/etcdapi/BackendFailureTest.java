@@ -135,4 +135,28 @@ class BackendFailureTest {
             Thread.sleep(5);
         }
     }
+
+    @Test
+    void whileTheRuntimeShedsLoadWritesAreRefusedAndReadsAndDeletesPass() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            java.util.concurrent.atomic.AtomicBoolean shed = new java.util.concurrent.atomic.AtomicBoolean(true);
+            server.server.shedWritesWhen(shed::get);
+            ManagedChannel channel = NettyChannelBuilder.forAddress(TestServer.HOST, server.port).usePlaintext().build();
+            try {
+                var kv = KVGrpc.newBlockingStub(channel);
+                ByteString key = ByteString.copyFromUtf8("k");
+                StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                        () -> kv.put(PutRequest.newBuilder().setKey(key).setValue(key).build()));
+                assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
+                assertEquals("etcdserver: too many requests", refused.getStatus().getDescription());
+                assertEquals(0, kv.range(RangeRequest.newBuilder().setKey(key).build()).getCount(), "reads pass, and the put did not happen");
+                kv.deleteRange(io.etcd.jetcd.api.DeleteRangeRequest.newBuilder().setKey(key).build()); // deletes free memory: they pass
+                shed.set(false);
+                kv.put(PutRequest.newBuilder().setKey(key).setValue(key).build());
+                assertEquals(1, kv.range(RangeRequest.newBuilder().setKey(key).build()).getCount());
+            } finally {
+                channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+            }
+        }
+    }
 }

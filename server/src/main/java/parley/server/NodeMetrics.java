@@ -73,6 +73,13 @@ public final class NodeMetrics {
                 .callback(cb -> cb.call(refused.getAsLong())).register(registry);
     }
 
+    /** 1 while the memory guard refuses new writes (the heap after collection is nearly full). */
+    public void memoryShedding(java.util.function.BooleanSupplier shedding) {
+        GaugeWithCallback.builder().name("parley_memory_shedding")
+                .help("1 while new writes are refused because the heap in use after garbage collection is nearly full")
+                .callback(cb -> cb.call(shedding.getAsBoolean() ? 1 : 0)).register(registry);
+    }
+
     public void membership(Supplier<MembershipRuntime.View> view) {
         GaugeWithCallback.builder().name("parley_membership_phi").help("Suspicion level (phi) of each peer by this node's detector")
                 .labelNames("peer").callback(cb -> eachPeer(view, m -> cb.call(m.phi(), Long.toString(m.id())))).register(registry);

@@ -176,6 +176,10 @@ public final class ServerNode implements AutoCloseable {
                 forwarder, metrics, node::diskFailure);
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, etcdApiConfig(config));
         metrics.inflight(grpc::inflightRequests, grpc::refusedTooManyRequests);
+        MemoryGuard memory = MemoryGuard.forThisJvm();
+        grpc.shedWritesWhen(memory::shedding);
+        metrics.memoryShedding(memory::shedding);
+        checkMemoryEvery(loop, memory, MEMORY_CHECK_INTERVAL_NS);
         KeyspaceAdminService keyspaceAdmin = new KeyspaceAdminService(node, backend);
         grpc.addService(keyspaceAdmin.definition());
         started.push(grpc::close);
@@ -287,6 +291,17 @@ public final class ServerNode implements AutoCloseable {
             group.put("watchBlockedBufferedEvents", view.watches().blockedBufferedEvents());
         }
         return out;
+    }
+
+    /** How often the memory guard looks at the heap. */
+    private static final long MEMORY_CHECK_INTERVAL_NS = 500_000_000L;
+
+    /** Runs {@code memory}'s check on the loop every {@code intervalNs} until the loop closes. */
+    private static void checkMemoryEvery(EventLoop loop, MemoryGuard memory, long intervalNs) {
+        loop.schedule(() -> {
+            memory.check(System.nanoTime());
+            checkMemoryEvery(loop, memory, intervalNs);
+        }, intervalNs);
     }
 
     /**
