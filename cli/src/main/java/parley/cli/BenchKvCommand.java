@@ -348,21 +348,20 @@ final class BenchKvCommand implements Callable<Integer> {
             send(stub, System.nanoTime());
         }
 
-        /** Sends one request whose latency counts from {@code startNs}. */
-        private void send(KVGrpc.KVStub stub, long startNs) {
-            if (startNs >= stopNs) {
+        /** Sends one request whose latency counts from {@code scheduledNs} (now, in a closed loop). */
+        private void send(KVGrpc.KVStub stub, long scheduledNs) {
+            if (scheduledNs >= stopNs) {
                 finishClient();
                 return;
             }
-            long now = startNs;
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             ByteString key = keys[rnd.nextInt(keys.length)];
             boolean put = workload == Workload.PUT || (workload == Workload.MIXED && rnd.nextBoolean());
             KVGrpc.KVStub s = stub.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS);
             if (put) {
-                s.put(PutRequest.newBuilder().setKey(key).setValue(value).build(), new Reply<>(stub, now, true));
+                s.put(PutRequest.newBuilder().setKey(key).setValue(value).build(), new Reply<>(stub, scheduledNs, true));
             } else {
-                s.range(RangeRequest.newBuilder().setKey(key).setSerializable(serializable).build(), new Reply<>(stub, now, false));
+                s.range(RangeRequest.newBuilder().setKey(key).setSerializable(serializable).build(), new Reply<>(stub, scheduledNs, false));
             }
         }
 

@@ -34,20 +34,16 @@ final class StalledWatchers implements AutoCloseable {
     static StalledWatchers open(List<Endpoints.Endpoint> targets, int watches, ByteString key, ByteString rangeEnd) {
         StalledWatchers stalled = new StalledWatchers();
         int streamCount = (watches + WATCHES_PER_STREAM - 1) / WATCHES_PER_STREAM;
-        List<List<ManagedChannel>> byEndpoint = new ArrayList<>();
-        for (int e = 0; e < targets.size(); e++) byEndpoint.add(new ArrayList<>());
+        ManagedChannel[] newestByEndpoint = new ManagedChannel[targets.size()];
         int left = watches;
         for (int s = 0; s < streamCount; s++) {
             int endpoint = s % targets.size();
-            List<ManagedChannel> own = byEndpoint.get(endpoint);
-            int streamOnEndpoint = s / targets.size();
-            if (streamOnEndpoint % STREAMS_PER_CONNECTION == 0) {
+            if ((s / targets.size()) % STREAMS_PER_CONNECTION == 0) { // this endpoint's connection is full: a new one
                 Endpoints.Endpoint hp = targets.get(endpoint);
-                ManagedChannel channel = NettyChannelBuilder.forAddress(hp.host(), hp.port()).usePlaintext().build();
-                own.add(channel);
-                stalled.channels.add(channel);
+                newestByEndpoint[endpoint] = NettyChannelBuilder.forAddress(hp.host(), hp.port()).usePlaintext().build();
+                stalled.channels.add(newestByEndpoint[endpoint]);
             }
-            ClientCallStreamObserver<WatchRequest> requests = stalled.openStream(own.get(own.size() - 1));
+            ClientCallStreamObserver<WatchRequest> requests = stalled.openStream(newestByEndpoint[endpoint]);
             int here = Math.min(WATCHES_PER_STREAM, left);
             for (int w = 0; w < here; w++) {
                 requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()

@@ -37,23 +37,19 @@ final class InflightLimit implements ServerInterceptor {
     private static final java.util.Set<String> WRITES = java.util.Set.of("etcdserverpb.KV/Put", "etcdserverpb.KV/Txn",
             "etcdserverpb.Lease/LeaseGrant");
 
-    void shedWrites(java.util.function.BooleanSupplier shed) {
-        this.shedWrites = shed;
-    }
-
     InflightLimit(int requestsMax, long bytesMax) {
         this.requestsMax = requestsMax;
         this.bytesMax = bytesMax;
     }
 
+    /** While {@code shed} says so, requests that add data are refused. */
+    void shedWrites(java.util.function.BooleanSupplier shed) {
+        this.shedWrites = shed;
+    }
+
     /** Unary requests in progress now. */
     int requests() {
         return requests.get();
-    }
-
-    /** Bytes of the unary requests in progress now. */
-    long bytes() {
-        return bytes.get();
     }
 
     /** Requests refused so far because a bound was reached. */
@@ -67,8 +63,7 @@ final class InflightLimit implements ServerInterceptor {
             return next.startCall(call, headers);
         }
         if (WRITES.contains(call.getMethodDescriptor().getFullMethodName()) && shedWrites.getAsBoolean()) {
-            refused.incrementAndGet();
-            call.close(EtcdErrors.of(EtcdBackendException.Reason.TOO_MANY_REQUESTS).getStatus(), new Metadata());
+            refuse(call);
             return new ServerCall.Listener<>() { };
         }
         Admission admission = new Admission();
@@ -84,8 +79,7 @@ final class InflightLimit implements ServerInterceptor {
             public void onMessage(Q message) {
                 long size = message instanceof MessageLite lite ? lite.getSerializedSize() : 0;
                 if (!admission.acquire(size)) {
-                    refused.incrementAndGet();
-                    call.close(EtcdErrors.of(EtcdBackendException.Reason.TOO_MANY_REQUESTS).getStatus(), new Metadata());
+                    refuse(call);
                     return;
                 }
                 super.onMessage(message);
@@ -108,6 +102,12 @@ final class InflightLimit implements ServerInterceptor {
                 super.onComplete();
             }
         };
+    }
+
+    /** Ends {@code call} with etcd's "too many requests" before any service sees it. */
+    private void refuse(ServerCall<?, ?> call) {
+        refused.incrementAndGet();
+        call.close(EtcdErrors.of(EtcdBackendException.Reason.TOO_MANY_REQUESTS).getStatus(), new Metadata());
     }
 
     /** One call's share of the bounds: taken when its request arrives, given back exactly once. */

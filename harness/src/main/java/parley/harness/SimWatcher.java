@@ -55,7 +55,6 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
     /** A slow reader stops reading now and then (decided at start). */
     private boolean slowReader;
     private boolean stalled;
-    private int stallsMet;
 
     SimWatcher(RunContext run, long watcherId, List<Long> servers) {
         this.run = run;
@@ -70,11 +69,6 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
         slowReader = env.random().nextInt(3) == 0;
         openStream();
         env.setTimer(LIVENESS_TIMER, LIVENESS_CHECK_NS);
-    }
-
-    /** How many times this watcher stopped reading for a while (slow readers only). */
-    public int stallsMet() {
-        return stallsMet;
     }
 
     /** Every change seen, in order. */
@@ -116,7 +110,6 @@ public final class SimWatcher implements SimProcess<ClusterMessage> {
         if (stalled) return; // a reader that does not read does not notice silence either
         if (slowReader && env.random().nextInt(4) == 0) {
             stalled = true;
-            stallsMet++;
             env.setTimer(STALL_TIMER, env.random().nextLong(1, STALL_NS_MAX));
             return;
         }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import parley.core.Check;
 import parley.core.env.Env;
 import parley.host.ReplicaHost;

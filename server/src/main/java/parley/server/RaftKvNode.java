@@ -17,7 +17,6 @@ import parley.kv.KvCodec;
 import parley.kv.KvCommand;
 import parley.kv.KvResult;
 import parley.kv.WatchRequest;
-import parley.kv.WatchResponse;
 import parley.raft.ClusterConfig;
 import parley.raft.RaftMessage;
 import parley.raft.RaftStatus;
@@ -331,14 +330,7 @@ public final class RaftKvNode implements AutoCloseable {
 
     /** The sink of watch {@code watchId} of group {@code groupId} can take more again (see {@link WatchConsumer}). */
     public void resumeWatch(long groupId, long watchId) {
-        loop.execute(() -> {
-            KvReplica replica = replicas.replica(groupId);
-            if (replica != null) {
-                replica.resumeWatch(watchId);
-                replicas.touch(groupId);
-            }
-            publish();
-        });
+        onGroup(groupId, replica -> replica.resumeWatch(watchId));
     }
 
     /**
@@ -351,11 +343,19 @@ public final class RaftKvNode implements AutoCloseable {
 
     /** Ends a watch of group {@code groupId} (nothing to do if the group is gone). */
     public void cancelWatch(long groupId, long watchId) {
+        onGroup(groupId, replica -> replica.cancelWatch(watchId));
+    }
+
+    /**
+     * Runs {@code action} on group {@code groupId}'s replica on the loop, without an answer (nothing
+     * to do if the group is gone), then publishes the group, whose watch counts may have changed.
+     */
+    private void onGroup(long groupId, Consumer<KvReplica> action) {
         loop.execute(() -> {
             KvReplica replica = replicas.replica(groupId);
             if (replica != null) {
-                replica.cancelWatch(watchId);
-                replicas.touch(groupId); // its watch counts change
+                action.accept(replica);
+                replicas.touch(groupId);
             }
             publish();
         });
