@@ -15,12 +15,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fails the build when a protocol core (modules core, raft, kv, membership, host, replica, keyspace) reaches for threads, wall clocks,
+ * Fails the build when a protocol core (modules core, raft, engine, kv, membership, host, replica, keyspace) reaches for threads, wall clocks,
  * unseeded randomness, files or sockets. Those must come through {@code parley.core.env.Env}, or the
  * simulator could no longer replay a run from its seed.
  */
 class CoreDeterminismTest {
-    private static final List<String> CORE_MODULES = List.of("core", "raft", "kv", "membership", "host", "replica", "keyspace");
+    private static final List<String> CORE_MODULES = List.of("core", "raft", "engine", "kv", "membership", "host", "replica", "keyspace");
 
     /** Each forbidden construct with the reason a reader of the failure needs. */
     private static final List<Forbidden> FORBIDDEN = List.of(

@@ -18,7 +18,7 @@ import parley.core.Check;
  */
 public final class KvStateMachine {
     private final KvConfig config;
-    private final MvccStore store = new MvccStore();
+    private final MvccStore store;
     private final LeaseTable leases = new LeaseTable();
     private final KvApplier applier;
     private final WatchHub watches;
@@ -29,7 +29,13 @@ public final class KvStateMachine {
     }
 
     public KvStateMachine(KvConfig config) {
+        this(config, new parley.engine.MemoryEngine());
+    }
+
+    /** A state machine whose store lives on {@code engine}, which must be empty. */
+    public KvStateMachine(KvConfig config, parley.engine.KvEngine engine) {
         this.config = config;
+        this.store = new MvccStore(engine);
         this.applier = new KvApplier(store, leases, config);
         this.watches = new WatchHub(store, config);
     }
@@ -56,6 +62,7 @@ public final class KvStateMachine {
             return KvResult.Failure.of(store.revision(), KvError.STALE_INDEX);
         }
         appliedIndex = index;
+        store.applying(index);
         KvResult result = applier.apply(command);
         Check.that(result.revision() == store.revision(), "a result reports the revision after its command");
         return result;
@@ -105,7 +112,7 @@ public final class KvStateMachine {
         }
         appliedIndex = content.appliedIndex();
         leases.reset(content.leaseTtls(), content.leaseIdNext(), live);
-        store.reset(content.revision(), content.compactRevision(), content.changes());
+        store.reset(content.revision(), content.compactRevision(), content.appliedIndex(), content.changes());
     }
 
     /**
@@ -115,14 +122,18 @@ public final class KvStateMachine {
      * compared too.
      */
     public long hash() {
-        WireWriter out = new WireWriter(256 + 64 * store.historySize());
+        long[] hash = {0xcbf29ce484222325L};
+        WireWriter out = new WireWriter(64 << 10, (buffer, length) -> {
+            long h = hash[0];
+            for (int i = 0; i < length; i++) {
+                h ^= buffer[i] & 0xff;
+                h *= 0x100000001b3L;
+            }
+            hash[0] = h;
+        });
         SnapshotCodec.writeState(out, store, leases);
-        long hash = 0xcbf29ce484222325L;
-        for (byte b : out.toByteArray()) {
-            hash ^= b & 0xff;
-            hash *= 0x100000001b3L;
-        }
-        return hash;
+        out.flush();
+        return hash[0];
     }
 
     public long revision() {

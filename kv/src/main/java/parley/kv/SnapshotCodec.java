@@ -31,7 +31,7 @@ final class SnapshotCodec {
             TreeMap<Long, Long> leaseTtls, List<Mutation> changes) {}
 
     static byte[] encode(long appliedIndex, MvccStore store, LeaseTable leases) {
-        WireWriter out = new WireWriter(256 + 64 * store.historySize());
+        WireWriter out = new WireWriter((int) Math.min(1 << 20, 256 + 64 * store.historySize()));
         for (byte b : MAGIC) {
             out.writeByte(b);
         }
@@ -62,7 +62,7 @@ final class SnapshotCodec {
             out.writeLong(lease.getValue());
         }
         out.writeLong(store.historySize());
-        for (Mutation change : store.allChanges()) {
+        store.forEachChange(change -> {
             out.writeLong(change.revision().main());
             out.writeLong(change.revision().sub());
             out.writeByte(change.type().ordinal());
@@ -73,7 +73,7 @@ final class SnapshotCodec {
                 out.writeBytes(change.kv().value());
                 out.writeLong(change.kv().lease());
             }
-        }
+        });
     }
 
     static Content decode(byte[] snapshot) {

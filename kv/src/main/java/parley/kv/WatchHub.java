@@ -290,7 +290,7 @@ public final class WatchHub {
         long scanBudget = 16L * batchMax;
         long scanned = 0;
         List<Event> batch = new ArrayList<>();
-        Iterator<Mutation> changes = store.changes(watcher.nextRevision, store.revision()).iterator();
+        Iterator<Mutation> changes = store.changes(watcher.nextRevision, store.revision(), (int) Math.min(Integer.MAX_VALUE, scanBudget)).iterator();
         Mutation next = changes.hasNext() ? changes.next() : null;
         boolean stopped = false;
         while (next != null && !stopped) {

@@ -7,11 +7,24 @@ import java.util.Arrays;
  * of either sign take one byte), length-prefixed byte strings, one-byte flags and tags.
  */
 final class WireWriter {
+    /** Takes the bytes written so far, when a writer streams instead of growing. */
+    interface Sink {
+        void accept(byte[] buffer, int length);
+    }
+
     private byte[] buffer;
     private int length;
+    private final Sink sink;
 
     WireWriter(int capacityHint) {
         buffer = new byte[Math.max(16, capacityHint)];
+        sink = null;
+    }
+
+    /** A writer that hands {@code sink} its bytes in pieces of about {@code bufferBytes}, holding no more. */
+    WireWriter(int bufferBytes, Sink sink) {
+        buffer = new byte[Math.max(16, bufferBytes)];
+        this.sink = sink;
     }
 
     void writeByte(int value) {
@@ -50,7 +63,18 @@ final class WireWriter {
         return Arrays.copyOf(buffer, length);
     }
 
+    /** Hands what is still buffered to the sink. */
+    void flush() {
+        if (sink != null && length > 0) {
+            sink.accept(buffer, length);
+            length = 0;
+        }
+    }
+
     private void ensure(int more) {
+        if (length + more > buffer.length && sink != null) {
+            flush();
+        }
         if (length + more > buffer.length) {
             buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
         }
