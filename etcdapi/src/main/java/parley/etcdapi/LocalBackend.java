@@ -113,7 +113,7 @@ public final class LocalBackend implements EtcdBackend, AutoCloseable {
 
     @Override
     public CompletableFuture<StatusInfo> status() {
-        return submit(() -> new StatusInfo(config.version(), stateMachine.snapshot().length, config.memberId(),
+        return submit(() -> new StatusInfo(config.version(), stateMachine.snapshot().length, stateMachine.store().storedBytes(), config.memberId(),
                 indexLast, RAFT_TERM, stateMachine.appliedIndex(), false));
     }
 

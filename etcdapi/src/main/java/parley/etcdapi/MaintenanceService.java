@@ -56,7 +56,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     private StatusResponse status(StatusInfo status) {
         UnknownFieldSet newerFields = UnknownFieldSet.newBuilder()
                 .addField(RAFT_APPLIED_INDEX_FIELD, varint(status.raftAppliedIndex()))
-                .addField(DB_SIZE_IN_USE_FIELD, varint(status.dbSizeBytes()))
+                .addField(DB_SIZE_IN_USE_FIELD, varint(status.dbSizeInUseBytes()))
                 .addField(IS_LEARNER_FIELD, varint(status.learner() ? 1 : 0))
                 .build();
         return StatusResponse.newBuilder().setHeader(replies.header()).setVersion(status.version())

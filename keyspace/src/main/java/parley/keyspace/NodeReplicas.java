@@ -47,6 +47,17 @@ public final class NodeReplicas {
          */
         RaftStorage open(long groupId);
 
+        /**
+         * An empty engine for the group's key-value state, replacing (and closing) any the group had: the
+         * state is rebuilt from the group's snapshot and log each time its replica starts. The default is
+         * an engine on the heap (the simulator's); a server keeps it on disk.
+         *
+         * @throws java.io.UncheckedIOException when it cannot be opened now; the group is tried again later
+         */
+        default parley.engine.KvEngine openEngine(long groupId) {
+            return new parley.engine.MemoryEngine();
+        }
+
         /** Deletes what the group stored; called after its replica is destroyed and buried. Idempotent. */
         void delete(long groupId);
 
@@ -368,18 +379,17 @@ public final class NodeReplicas {
 
     /** Opens group {@code groupId} again from its storage; false (tried again later) when it cannot be opened now. */
     private boolean reopen(long groupId) {
-        RaftStorage groupStorage;
-        try {
-            groupStorage = storage.reopen(groupId);
-        } catch (java.io.UncheckedIOException e) {
-            listener.onGroupOpenFailed(groupId, e.getMessage());
-            return false;
-        }
         ClusterConfig founders = settings.founders();
         for (Keyspace keyspace : registry.keyspaces()) {
             if (keyspace.groupId() == groupId) founders = ClusterConfig.of(keyspace.replicas(), java.util.Set.of());
         }
-        KvReplica replica = startGroup(groupId, groupStorage, founders);
+        KvReplica replica;
+        try {
+            replica = startGroup(groupId, storage.reopen(groupId), founders);
+        } catch (java.io.UncheckedIOException e) {
+            listener.onGroupOpenFailed(groupId, e.getMessage());
+            return false;
+        }
         if (groupId == KvReplica.DEFAULT_GROUP_ID) defaultReplica = replica;
         if (groupId == KeyspaceRegistry.METADATA_GROUP_ID) metadata = replica;
         return true;
@@ -547,8 +557,9 @@ public final class NodeReplicas {
     }
 
     private KvReplica startGroup(long groupId, RaftStorage groupStorage, ClusterConfig founders) {
+        parley.engine.KvEngine engine = storage.openEngine(groupId); // before the host: a failure leaves it untouched
         Env<RaftMessage> env = envWrapper.wrap(groupId, host.open(groupId));
-        KvReplica replica = new KvReplica(env, groupStorage, settings.replica(), founders, settings.raftNodes(),
+        KvReplica replica = new KvReplica(env, groupStorage, engine, settings.replica(), founders, settings.raftNodes(),
                 settings.leaseClocks(), observers.apply(groupId));
         host.attach(groupId, replica);
         replicas.put(groupId, replica);

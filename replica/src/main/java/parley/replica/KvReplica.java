@@ -12,6 +12,7 @@ import parley.core.env.Env;
 import parley.host.ReplicaHost;
 import parley.kv.KvCodec;
 import parley.kv.KvCommand;
+import parley.kv.KvConfig;
 import parley.kv.KvError;
 import parley.kv.KvResult;
 import parley.kv.KvStateMachine;
@@ -85,8 +86,8 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     private final RaftStorage storage;
     private final ClusterConfig founders;
     private final ReplicaObserver observer;
-    private final KvStateMachine kv = new KvStateMachine();
-    private final KvRaftStateMachine applied = new KvRaftStateMachine(kv);
+    private final KvStateMachine kv;
+    private final KvRaftStateMachine applied;
     private final RaftNode raft;
     private final LeaseClock leaseClock;
     private final ConfigChanges configChanges;
@@ -152,6 +153,18 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     /** @param leaseClocks makes the leader's lease clock (a planted-bug variant in tests) */
     public KvReplica(Env<RaftMessage> env, RaftStorage storage, ReplicaSettings settings, ClusterConfig founders,
                      RaftNodeFactory raftNodes, LeaseClockFactory leaseClocks, ReplicaObserver observer) {
+        this(env, storage, new parley.engine.MemoryEngine(), settings, founders, raftNodes, leaseClocks, observer);
+    }
+
+    /**
+     * @param engine      where the group's key-value state lives, empty: it is rebuilt from {@code storage}'s
+     *                    snapshot and log at start (a server's RocksDB engine, the simulator's in-memory one)
+     * @param leaseClocks makes the leader's lease clock (a planted-bug variant in tests)
+     */
+    public KvReplica(Env<RaftMessage> env, RaftStorage storage, parley.engine.KvEngine engine, ReplicaSettings settings,
+                     ClusterConfig founders, RaftNodeFactory raftNodes, LeaseClockFactory leaseClocks, ReplicaObserver observer) {
+        this.kv = new KvStateMachine(KvConfig.defaults(), engine);
+        this.applied = new KvRaftStateMachine(kv);
         Check.that(LEASE_TIMER_ID != RaftNode.ELECTION_TIMER_ID && LEASE_TIMER_ID != RaftNode.HEARTBEAT_TIMER_ID
                 && WATCH_PROGRESS_TIMER_ID != RaftNode.ELECTION_TIMER_ID && WATCH_PROGRESS_TIMER_ID != RaftNode.HEARTBEAT_TIMER_ID
                 && WATCH_CATCH_UP_TIMER_ID != RaftNode.ELECTION_TIMER_ID && WATCH_CATCH_UP_TIMER_ID != RaftNode.HEARTBEAT_TIMER_ID,
@@ -757,10 +770,13 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
 
     /**
      * etcd's Defragment: snapshots the store now and compacts the log (and the write-ahead log's
-     * segments) up to it, so the storage holds only what it needs. False when it held nothing more.
+     * segments) up to it, and has the state engine rewrite its files without the space deleted entries
+     * still hold, so the storage holds only what it needs. Like etcd's, it blocks this replica while it
+     * runs. False when the log held nothing more.
      */
     public boolean defragment() {
         boolean taken = raft.snapshotNow();
+        kv.store().engine().compact();
         afterEvent();
         return taken;
     }

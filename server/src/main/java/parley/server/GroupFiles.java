@@ -40,11 +40,16 @@ final class GroupFiles implements NodeReplicas.GroupStorage, ReplicaHost.Tombsto
     private final Executor loop;
     private final BiConsumer<Long, Long> onSynced;
     private final Map<Long, FileRaftStorage> open = new java.util.concurrent.ConcurrentHashMap<>();
+    private final parley.engine.rocks.RocksEngines engines;
+    /** Each group's state engine, under {@code data-dir/state/<group>}. */
+    private final Map<Long, parley.engine.rocks.RocksEngine> stateEngines = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param onSynced receives (group, sync id) on the loop once a group's writes before that sync are durable
      */
-    GroupFiles(Path dataDir, WalConfig walConfig, Executor loop, BiConsumer<Long, Long> onSynced) {
+    GroupFiles(Path dataDir, WalConfig walConfig, parley.engine.rocks.RocksEngines.Settings engineSettings, Executor loop,
+               BiConsumer<Long, Long> onSynced) {
+        this.engines = new parley.engine.rocks.RocksEngines(engineSettings);
         this.dataDir = dataDir;
         this.walConfig = walConfig;
         this.loop = loop;
@@ -78,10 +83,35 @@ final class GroupFiles implements NodeReplicas.GroupStorage, ReplicaHost.Tombsto
     }
 
     @Override
+    public parley.engine.KvEngine openEngine(long groupId) {
+        parley.engine.rocks.RocksEngine previous = stateEngines.remove(groupId);
+        if (previous != null) previous.close();
+        parley.engine.rocks.RocksEngine engine = engines.openEmpty(stateDirectory(groupId));
+        stateEngines.put(groupId, engine);
+        return engine;
+    }
+
+    /** The node's state engines together (their shared cache and memtable budget), for /status and metrics. */
+    parley.engine.rocks.RocksEngines engines() {
+        return engines;
+    }
+
+    private Path stateDirectory(long groupId) {
+        return dataDir.resolve(FileRaftStorage.STATE_DIRECTORY).resolve(Long.toString(groupId));
+    }
+
+    @Override
     public void delete(long groupId) {
         if (groupId == KvReplica.DEFAULT_GROUP_ID) throw new IllegalArgumentException("the default group's storage is never deleted");
         FileRaftStorage storage = open.remove(groupId);
         if (storage != null) storage.close();
+        parley.engine.rocks.RocksEngine engine = stateEngines.remove(groupId);
+        if (engine != null) engine.close();
+        try {
+            parley.engine.rocks.RocksEngines.delete(stateDirectory(groupId));
+        } catch (UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not delete the state of destroyed group " + groupId + ": " + e.getMessage());
+        }
         Path dir = directory(groupId);
         if (!Files.exists(dir)) return;
         try (Stream<Path> files = Files.walk(dir)) {
@@ -207,5 +237,7 @@ final class GroupFiles implements NodeReplicas.GroupStorage, ReplicaHost.Tombsto
             }
         }
         open.clear();
+        stateEngines.clear();
+        engines.close();
     }
 }

@@ -73,6 +73,18 @@ public final class NodeMetrics {
                 .callback(cb -> cb.call(refused.getAsLong())).register(registry);
     }
 
+    /** What the node's state engines hold on disk and in native memory. */
+    public void engines(parley.engine.rocks.RocksEngines engines) {
+        GaugeWithCallback.builder().name("parley_engine_size_bytes").help("Bytes the state engines' files and memtables take (etcd's db size)")
+                .callback(cb -> cb.call(engines.sizeBytes())).register(registry);
+        GaugeWithCallback.builder().name("parley_engine_live_size_bytes").help("Bytes the state engines' live data needs (estimated; defragment gives the rest back)")
+                .callback(cb -> cb.call(engines.liveSizeBytes())).register(registry);
+        GaugeWithCallback.builder().name("parley_engine_block_cache_bytes").help("Native bytes in the state engines' shared block cache")
+                .callback(cb -> cb.call(engines.blockCacheUsageBytes())).register(registry);
+        GaugeWithCallback.builder().name("parley_engine_memtable_bytes").help("Native bytes in the state engines' memtables")
+                .callback(cb -> cb.call(engines.memtableUsageBytes())).register(registry);
+    }
+
     /** 1 while the memory guard refuses new writes (the heap after collection is nearly full). */
     public void memoryShedding(java.util.function.BooleanSupplier shedding) {
         GaugeWithCallback.builder().name("parley_memory_shedding")

@@ -40,13 +40,18 @@ public final class RaftBackend implements EtcdBackend {
     private final ServerConfig config;
     private final long clusterId;
     private final java.util.function.LongSupplier dbSizeBytes;
+    private final java.util.function.LongSupplier dbSizeInUseBytes;
     private final Forwarder forwarder;
     private final NodeMetrics metrics;
     private final java.util.function.Supplier<String> diskFailure;
     private final RequestDeadlines deadlines;
 
+    /**
+     * @param dbSizeBytes      what the node's state takes on disk (etcd's dbSize)
+     * @param dbSizeInUseBytes what its live data needs of that (etcd's dbSizeInUse)
+     */
     RaftBackend(RaftKvNode node, ServerConfig config, long clusterId, java.util.function.LongSupplier dbSizeBytes,
-                Forwarder forwarder, NodeMetrics metrics, java.util.function.Supplier<String> diskFailure) {
+                java.util.function.LongSupplier dbSizeInUseBytes, Forwarder forwarder, NodeMetrics metrics, java.util.function.Supplier<String> diskFailure) {
         this.node = node;
         this.diskFailure = diskFailure;
         this.deadlines = new RequestDeadlines("parley-request-deadlines-" + config.nodeId(), REQUEST_TIMEOUT_MS);
@@ -55,6 +60,7 @@ public final class RaftBackend implements EtcdBackend {
         this.config = config;
         this.clusterId = clusterId;
         this.dbSizeBytes = dbSizeBytes;
+        this.dbSizeInUseBytes = dbSizeInUseBytes;
     }
 
     @Override
@@ -216,7 +222,7 @@ public final class RaftBackend implements EtcdBackend {
     @Override
     public CompletableFuture<StatusInfo> status() {
         RaftStatus s = node.status();
-        return CompletableFuture.completedFuture(new StatusInfo(ETCD_API_VERSION, dbSizeBytes.getAsLong(), s.leaderId(), s.lastIndex(),
+        return CompletableFuture.completedFuture(new StatusInfo(ETCD_API_VERSION, dbSizeBytes.getAsLong(), dbSizeInUseBytes.getAsLong(), s.leaderId(), s.lastIndex(),
                 s.term(), s.appliedIndex(), s.config().isLearnerOnly(s.nodeId())));
     }
 

@@ -31,6 +31,18 @@ import parley.wal.WalObserver;
  * closed in the reverse order.
  */
 public final class ServerNode implements AutoCloseable {
+    /** What the node's state engines hold, on disk and in native memory. */
+    private static com.fasterxml.jackson.databind.JsonNode engineJson(parley.engine.rocks.RocksEngines engines) {
+        var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        json.put("sizeBytes", engines.sizeBytes());
+        json.put("liveSizeBytes", engines.liveSizeBytes());
+        json.put("blockCacheBytes", engines.blockCacheUsageBytes());
+        json.put("blockCacheBytesMax", engines.settings().blockCacheBytes());
+        json.put("memtableBytes", engines.memtableUsageBytes());
+        json.put("memtableBytesMax", engines.settings().memtableBytesMax());
+        return json;
+    }
+
     private static final System.Logger LOG = System.getLogger(ServerNode.class.getName());
 
     private final ServerConfig config;
@@ -87,7 +99,7 @@ public final class ServerNode implements AutoCloseable {
         WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), config.walRecordBytesMax(),
                 faults == null ? WalConfig.DEFAULT.channelFactory() : faults.channelFactory(WalConfig.DEFAULT.channelFactory()), observer)
                 .withInlineSync(true);
-        GroupFiles storage = new GroupFiles(config.dataDir(), walConfig, loop, (group, syncId) -> nodeRef.get().syncedOnLoop(group, syncId));
+        GroupFiles storage = new GroupFiles(config.dataDir(), walConfig, parley.engine.rocks.RocksEngines.Settings.defaults(), loop, (group, syncId) -> nodeRef.get().syncedOnLoop(group, syncId));
         // Whatever fails from here on, what was started is stopped again: a node that cannot start leaves nothing running.
         java.util.Deque<AutoCloseable> started = new java.util.ArrayDeque<>();
         started.push(loop);
@@ -171,11 +183,13 @@ public final class ServerNode implements AutoCloseable {
             ServerNode server = serverRef.get();
             if (server != null) server.fail(reason);
         });
-        // etcd's dbSize is what its quota applies to; here that is the store's key and value bytes.
-        RaftBackend backend = new RaftBackend(node, config, identity.id(), node::storedBytes,
-                forwarder, metrics, node::diskFailure);
+        // etcd's dbSize is its database file; here, the state engines' files. (The quota applies to the
+        // store's key and value bytes, /status's storedBytes.)
+        RaftBackend backend = new RaftBackend(node, config, identity.id(), storage.engines()::sizeBytes,
+                storage.engines()::liveSizeBytes, forwarder, metrics, node::diskFailure);
         EtcdGrpcServer grpc = new EtcdGrpcServer(backend, etcdApiConfig(config));
         metrics.inflight(grpc::inflightRequests, grpc::refusedTooManyRequests);
+        metrics.engines(storage.engines());
         MemoryGuard memory = MemoryGuard.forThisJvm();
         grpc.shedWritesWhen(memory::shedding);
         metrics.memoryShedding(memory::shedding);
@@ -200,6 +214,7 @@ public final class ServerNode implements AutoCloseable {
         }
         http.statusField("membership", () -> HttpObservability.membershipJson(membership.view()));
         http.statusField("storedBytes", () -> com.fasterxml.jackson.databind.node.LongNode.valueOf(node.storedBytes()));
+        http.statusField("engine", () -> engineJson(storage.engines()));
         http.statusField("quotaBackendBytes", () -> com.fasterxml.jackson.databind.node.LongNode.valueOf(config.quotaBackendBytes()));
         http.statusField("groups", () -> groupsJson(node));
         http.statusField("peers", () -> peersJson(transport));

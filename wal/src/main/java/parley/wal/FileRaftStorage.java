@@ -64,6 +64,8 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
 
     /** The subdirectory of a node's data directory that holds the storage of its other groups (keyspaces, metadata). */
     public static final String GROUPS_DIRECTORY = "groups";
+    /** Where a server keeps each group's key-value state engine, beside the logs (rebuilt from them at start). */
+    public static final String STATE_DIRECTORY = "state";
     /** The file (and its temporary, while being written) where a node records the cluster its data directory belongs to. */
     public static final String CLUSTER_FILE = "cluster";
     /** The file a node writes (and deletes) to learn whether a full disk has room again. */
@@ -160,14 +162,14 @@ public final class FileRaftStorage implements RaftStorage, AutoCloseable {
 
     private void checkKnownFiles() throws IOException {
         for (String name : config.fileSystem().list(dir)) {
-            if (name.equals(GROUPS_DIRECTORY)) continue; // other groups' storage, beside the default group's
+            if (name.equals(GROUPS_DIRECTORY) || name.equals(STATE_DIRECTORY)) continue; // other groups' storage and the state engines
             boolean known = DataDirectory.segmentFirstSeq(name) >= 0 || SnapshotFiles.parse(name) != null
                     || SnapshotFiles.isTemp(name) || name.equals(DirectoryLock.FILE_NAME)
                     || name.equals(CLUSTER_FILE) || name.equals(CLUSTER_FILE + ".tmp") || name.equals(SPACE_PROBE_FILE);
             if (!known || !config.fileSystem().isRegularFile(dir.resolve(name))) {
                 throw new IOException("data directory " + dir + " holds an unexpected entry " + dir.resolve(name)
                         + "; it may hold only wal-<seq>.log, snap-<index>-<term>.snap, " + DirectoryLock.FILE_NAME
-                        + ", " + CLUSTER_FILE + " and the directory " + GROUPS_DIRECTORY);
+                        + ", " + CLUSTER_FILE + " and the directories " + GROUPS_DIRECTORY + " and " + STATE_DIRECTORY);
             }
         }
     }

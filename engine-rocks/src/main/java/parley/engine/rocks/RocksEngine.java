@@ -34,7 +34,7 @@ public final class RocksEngine implements KvEngine {
     private final WriteOptions writeOptions;
     private final RocksDB db;
     private int openCursors;
-    private boolean closed;
+    private volatile boolean closed;
 
     RocksEngine(Path directory, RocksEngines owner, Cache blockCache, WriteBufferManager writeBuffers, long memtableBytes) {
         this.directory = directory;
@@ -48,8 +48,15 @@ public final class RocksEngine implements KvEngine {
                 .setWriteBufferManager(writeBuffers)
                 .setWriteBufferSize(memtableBytes)
                 .setMaxWriteBufferNumber(2)
+                // One thread writes (the node's loop): no write-group coordination, no spinning for one.
+                .setAllowConcurrentMemtableWrite(false)
+                .setEnableWriteThreadAdaptiveYield(false)
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setMaxBackgroundJobs(2)
+                // RocksDB's own info log: warnings only, in at most two files of 1 MiB, so it never grows unbounded.
+                .setInfoLogLevel(org.rocksdb.InfoLogLevel.WARN_LEVEL)
+                .setMaxLogFileSize(1L << 20)
+                .setKeepLogFileNum(2)
                 .setTableFormatConfig(table);
         this.writeOptions = new WriteOptions().setDisableWAL(true);
         try {
@@ -186,6 +193,15 @@ public final class RocksEngine implements KvEngine {
     public long liveSizeBytes() {
         checkOpen();
         return property("rocksdb.estimate-live-data-size") + property("rocksdb.cur-size-all-mem-tables");
+    }
+
+    /** {@link #sizeBytes}, or 0 once closed (for sums taken by other threads while groups come and go). */
+    long sizeBytesOrZero() {
+        return closed ? 0 : property("rocksdb.total-sst-files-size") + property("rocksdb.cur-size-all-mem-tables");
+    }
+
+    long liveSizeBytesOrZero() {
+        return closed ? 0 : property("rocksdb.estimate-live-data-size") + property("rocksdb.cur-size-all-mem-tables");
     }
 
     /** Native bytes this engine's memtables hold now. */

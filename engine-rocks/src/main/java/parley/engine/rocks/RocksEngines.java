@@ -89,6 +89,20 @@ public final class RocksEngines implements AutoCloseable {
         open.remove(engine);
     }
 
+    /** What the open engines' files and memtables take now, in bytes (etcd's dbSize). */
+    public synchronized long sizeBytes() {
+        long bytes = 0;
+        for (RocksEngine engine : open) bytes += engine.sizeBytesOrZero();
+        return bytes;
+    }
+
+    /** What the open engines' live data would take once compacted, in bytes (etcd's dbSizeInUse, estimated). */
+    public synchronized long liveSizeBytes() {
+        long bytes = 0;
+        for (RocksEngine engine : open) bytes += engine.liveSizeBytesOrZero();
+        return bytes;
+    }
+
     /** Native bytes the shared block cache holds now. */
     public long blockCacheUsageBytes() {
         return blockCache.getUsage();
