@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks: 'bench sim' (simulator cost per seed) and 'bench check' (checker speed).",
-        subcommands = {BenchCommand.Sim.class, BenchCommand.Check.class, BenchKvCommand.class, BenchIdleGroupsCommand.class})
+        subcommands = {BenchCommand.Sim.class, BenchCommand.Check.class, BenchKvCommand.class, BenchIdleGroupsCommand.class, BenchStoreCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
