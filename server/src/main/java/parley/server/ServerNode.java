@@ -37,7 +37,7 @@ public final class ServerNode implements AutoCloseable {
         json.put("sizeBytes", engines.sizeBytes());
         json.put("liveSizeBytes", engines.liveSizeBytes());
         json.put("blockCacheBytes", engines.blockCacheUsageBytes());
-        json.put("blockCacheBytesMax", engines.settings().blockCacheBytes());
+        json.put("blockCacheBytesMax", engines.settings().blockCacheBytes() + engines.settings().memtableBytesMax()); // memtables are charged to it
         json.put("memtableBytes", engines.memtableUsageBytes());
         json.put("memtableBytesMax", engines.settings().memtableBytesMax());
         return json;

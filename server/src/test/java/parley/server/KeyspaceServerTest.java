@@ -143,9 +143,20 @@ class KeyspaceServerTest {
 
             JsonNode list = call(channel(nodes.get(2L), channels), KeyspaceAdminApi.LIST, "{}");
             assertEquals(List.of("default", "orders", "users"), names(list));
+            // Each group's state lives in its own engine directory on every node; dropping the keyspace deletes it.
+            for (ServerNode node : nodes.values()) {
+                for (long group : allGroups) {
+                    Path state = node.config().dataDir().resolve("state").resolve(Long.toString(group));
+                    assertTrue(java.nio.file.Files.isRegularFile(state.resolve("CURRENT")), "a RocksDB database in " + state);
+                }
+            }
             call(admin, KeyspaceAdminApi.DROP, "{\"name\":\"users\"}");
             awaitCondition(() -> nodes.values().stream().allMatch(n -> n.node().status(usersGroup) == null),
                     "every surviving node destroyed the users group");
+            for (ServerNode node : nodes.values()) {
+                Path state = node.config().dataDir().resolve("state").resolve(Long.toString(usersGroup));
+                assertTrue(!java.nio.file.Files.exists(state), "the dropped group's state is deleted: " + state);
+            }
             assertEquals(List.of("default", "orders"), names(call(admin, KeyspaceAdminApi.LIST, "{}")));
             // The prefix falls back to the default keyspace; the dropped data is gone with its group.
             RangeResponse afterDrop = KVGrpc.newBlockingStub(reader).withDeadlineAfter(10, TimeUnit.SECONDS)

@@ -42,7 +42,9 @@ public final class RocksEngine implements KvEngine {
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(blockCache)
                 .setFilterPolicy(new BloomFilter(10, false))
-                .setCacheIndexAndFilterBlocks(true);
+                .setCacheIndexAndFilterBlocks(true)
+                .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                .setPinL0FilterAndIndexBlocksInCache(true);
         this.options = new Options()
                 .setCreateIfMissing(true)
                 .setWriteBufferManager(writeBuffers)

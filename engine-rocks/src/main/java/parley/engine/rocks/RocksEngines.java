@@ -50,7 +50,10 @@ public final class RocksEngines implements AutoCloseable {
 
     public RocksEngines(Settings settings) {
         this.settings = settings;
-        this.blockCache = new LRUCache(settings.blockCacheBytes());
+        // Memtables are charged to the cache (RocksDB's way to bound both together), so the cache holds
+        // both budgets: were it only the block cache's, full memtables would leave no room for the index
+        // and filter blocks every read needs (a put of a cold key then cost 300 us instead of 30).
+        this.blockCache = new LRUCache(settings.blockCacheBytes() + settings.memtableBytesMax());
         this.writeBuffers = new WriteBufferManager(settings.memtableBytesMax(), blockCache);
     }
 
@@ -103,7 +106,7 @@ public final class RocksEngines implements AutoCloseable {
         return bytes;
     }
 
-    /** Native bytes the shared block cache holds now. */
+    /** Native bytes the shared cache holds now: blocks read, and the memtables charged to it. */
     public long blockCacheUsageBytes() {
         return blockCache.getUsage();
     }
