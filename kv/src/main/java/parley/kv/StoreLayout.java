@@ -70,7 +70,7 @@ final class StoreLayout {
 
     // ---- K ----
 
-    /** {@code K escaped(key)}: every change of {@code key} sorts after it and before {@link #keyIndexEnd}. */
+    /** {@code K escaped(key) 0x00 0x01}: every change of {@code key} sorts after it, and before any other key's. */
     static byte[] keyIndexStart(Bytes key) {
         byte[] raw = key.raw();
         int zeros = 0;
@@ -91,12 +91,6 @@ final class StoreLayout {
     static byte[] keyIndexRangeBound(Bytes key) {
         byte[] start = keyIndexStart(key);
         return Arrays.copyOf(start, start.length - 2);
-    }
-
-    static byte[] keyIndexEnd(Bytes key) {
-        byte[] start = keyIndexStart(key);
-        start[start.length - 1] = 2; // terminator 0x00 0x02: after every revision suffix of this key
-        return start;
     }
 
     /** The K-space entry of {@code key}'s change at {@code main.sub}; {@code keyStart} is {@link #keyIndexStart}. */

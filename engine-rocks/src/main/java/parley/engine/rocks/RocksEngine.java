@@ -233,11 +233,13 @@ public final class RocksEngine implements KvEngine {
     @Override
     public void close() {
         if (closed) return;
+        // First out of the node's set, under its lock: a size summed by another thread (/status, Status)
+        // then never reads a database being closed (a closed RocksDB handle must not be touched).
+        owner.closed(this);
         closed = true;
         db.close();
         options.close();
         writeOptions.close();
-        owner.closed(this);
     }
 
     private void checkOpen() {
