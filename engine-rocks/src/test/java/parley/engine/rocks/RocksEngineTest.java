@@ -54,6 +54,14 @@ class RocksEngineTest extends KvEngineContract {
     }
 
     @Test
+    void aStateDirectoryThatCannotBeCreatedIsAClearError() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> engines.openEmpty(file.resolve("state")));
+        assertTrue(e.getMessage().startsWith("cannot prepare the state directory " + file.resolve("state")), e.getMessage());
+    }
+
+    @Test
     void valuesBiggerThanABlockRoundTrip() {
         KvEngine engine = create();
         byte[] big = new byte[3 << 20];
