@@ -550,8 +550,19 @@ public final class MvccStore {
         return out;
     }
 
-    /** The version a stored change replaced, or null when there was none or it was compacted away. */
+    /**
+     * The version a stored change replaced, or null when there was none or it was compacted away. The
+     * change's record names it (two point reads); a record loaded from a snapshot does not, and the
+     * key's index is asked instead.
+     */
     KeyValue previousOf(Mutation mutation) {
+        byte[] record = engine.get(StoreLayout.revisionKey(mutation.revision().main(), mutation.revision().sub()));
+        if (record != null && StoreLayout.previousMain(record) != StoreLayout.PREVIOUS_UNKNOWN) {
+            if (StoreLayout.previousMain(record) == StoreLayout.PREVIOUS_NONE) return null;
+            Revision at = StoreLayout.previous(record);
+            byte[] previous = engine.get(StoreLayout.revisionKey(at.main(), at.sub()));
+            return previous == null ? null : StoreLayout.mutation(previous).liveValue();
+        }
         byte[] keyStart = StoreLayout.keyIndexStart(mutation.kv().key());
         KvEngine.Entry before = engine.last(keyStart,
                 StoreLayout.keyIndexEntry(keyStart, mutation.revision().main(), mutation.revision().sub()));
