@@ -47,8 +47,12 @@ import java.util.TreeMap;
  * @param historyRetentionRevisions how many revisions of history the leader keeps before it proposes a
  *                             compaction (0: keep everything, as etcd does without auto-compaction)
  * @param quotaBackendBytes    key and value bytes the store may hold, live and history together, before
- *                             writes fail with etcd's "database space exceeded" (the store lives in
- *                             memory: the default is an eighth of the JVM's heap, at most etcd's 2 GiB)
+ *                             writes fail with etcd's "database space exceeded" (the state is on disk,
+ *                             but snapshots are still built and kept on the heap: the default is an
+ *                             eighth of the JVM's heap, at most etcd's 2 GiB)
+ * @param engineCacheBytes     native memory for the state engines' blocks read (the block cache), all groups together
+ * @param engineMemtableBytes  native memory for the state engines' memtables, all groups together; charged to
+ *                             the same cache, so the node's state engines use at most the sum of both
  * @param quiesce              idle Raft groups stop heartbeating ({@code quiesce = on}, the default); off
  *                             keeps every group heartbeating, as before there were many groups
  * @param bootstrap            {@code initial-cluster-state = new}: an empty data directory founds a new
@@ -61,7 +65,14 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
                            HostPort httpListen, Map<Long, Member> members, long electionTimeoutMsMin,
                            long electionTimeoutMsMax, long heartbeatIntervalMs, int maxRequestBytes,
                            TlsFiles clientTls, TlsFiles peerTls, boolean faultInjection,
-                           long historyRetentionRevisions, long quotaBackendBytes, boolean quiesce, boolean bootstrap) {
+                           long historyRetentionRevisions, long quotaBackendBytes, long engineCacheBytes,
+                           long engineMemtableBytes, boolean quiesce, boolean bootstrap) {
+
+    /** The state engines' memory budget, from {@link #engineCacheBytes} and {@link #engineMemtableBytes}. */
+    public parley.engine.rocks.RocksEngines.Settings engineSettings() {
+        return new parley.engine.rocks.RocksEngines.Settings(engineCacheBytes, engineMemtableBytes,
+                Math.min(32L << 20, engineMemtableBytes / 4));
+    }
 
     /**
      * PEM files for TLS: this node's certificate chain and private key (PKCS#8), and the CA that
@@ -126,7 +137,12 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
             "peer-listen", "http-listen", "election-timeout-ms-min", "election-timeout-ms-max", "heartbeat-interval-ms",
             "max-request-bytes", "client-tls-cert-file", "client-tls-key-file", "client-tls-ca-file",
             "peer-tls-cert-file", "peer-tls-key-file", "peer-tls-ca-file", "fault-injection",
-            "history-retention-revisions", "quota-backend-bytes", "quiesce", "initial-cluster-state");
+            "history-retention-revisions", "quota-backend-bytes", "engine-cache-bytes", "engine-memtable-bytes", "quiesce",
+            "initial-cluster-state");
+
+    /** Defaults of the state engines' budget: 128 MiB of blocks and 128 MiB of memtables per node. */
+    static final long ENGINE_CACHE_BYTES_DEFAULT = 128L << 20;
+    static final long ENGINE_MEMTABLE_BYTES_DEFAULT = 128L << 20;
 
     /** etcd's default backend quota; Parley's default is also bounded by the heap (see {@link #quotaBackendBytes}). */
     static final long QUOTA_BACKEND_BYTES_ETCD_DEFAULT = 2L << 30;
@@ -188,6 +204,10 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
         if (electionMax < electionMin) throw r.error("election-timeout-ms-max", "must be >= election-timeout-ms-min");
         if (heartbeat * 3 > electionMin) throw r.error("heartbeat-interval-ms", "must be at most a third of election-timeout-ms-min");
         long maxRequest = r.positiveLong("max-request-bytes", 1_572_864);
+        long engineCache = r.positiveLong("engine-cache-bytes", ENGINE_CACHE_BYTES_DEFAULT);
+        if (engineCache < 1L << 20) throw r.error("engine-cache-bytes", "must be at least 1 MiB (1048576), got " + engineCache);
+        long engineMemtables = r.positiveLong("engine-memtable-bytes", ENGINE_MEMTABLE_BYTES_DEFAULT);
+        if (engineMemtables < 4L << 20) throw r.error("engine-memtable-bytes", "must be at least 4 MiB (4194304), got " + engineMemtables);
         if (maxRequest > 64L << 20) throw r.error("max-request-bytes", "must be at most 64 MiB");
         return new ServerConfig(nodeId, r.string("cluster-name", "parley"), Path.of(r.string("data-dir", null)),
                 r.hostPort("client-listen", r.string("client-listen", members.get(nodeId).client().toString())),
@@ -196,7 +216,7 @@ public record ServerConfig(long nodeId, String clusterName, Path dataDir, HostPo
                 members, electionMin, electionMax, heartbeat, (int) maxRequest,
                 r.tls("client-tls", false), r.tls("peer-tls", true), r.onOff("fault-injection"),
                 r.nonNegativeLong("history-retention-revisions", HISTORY_RETENTION_REVISIONS_DEFAULT),
-                r.positiveLong("quota-backend-bytes", quotaBackendBytesDefault()),
+                r.positiveLong("quota-backend-bytes", quotaBackendBytesDefault()), engineCache, engineMemtables,
                 r.onOff("quiesce", true), initialClusterStateIsNew(r));
     }
 

@@ -99,7 +99,7 @@ public final class ServerNode implements AutoCloseable {
         WalConfig walConfig = new WalConfig(WalConfig.DEFAULT.segmentBytesMax(), config.walRecordBytesMax(),
                 faults == null ? WalConfig.DEFAULT.channelFactory() : faults.channelFactory(WalConfig.DEFAULT.channelFactory()), observer)
                 .withInlineSync(true);
-        GroupFiles storage = new GroupFiles(config.dataDir(), walConfig, parley.engine.rocks.RocksEngines.Settings.defaults(), loop, (group, syncId) -> nodeRef.get().syncedOnLoop(group, syncId));
+        GroupFiles storage = new GroupFiles(config.dataDir(), walConfig, config.engineSettings(), loop, (group, syncId) -> nodeRef.get().syncedOnLoop(group, syncId));
         // Whatever fails from here on, what was started is stopped again: a node that cannot start leaves nothing running.
         java.util.Deque<AutoCloseable> started = new java.util.ArrayDeque<>();
         started.push(loop);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store lives in memory, so it has a quota (quota-backend-bytes), end to end through the etcd API:
+ * Snapshots of the store are still built on the heap, so it has a quota (quota-backend-bytes), end to end through the etcd API:
  * puts past it fail with etcd's "database space exceeded" and nothing else happens; deletes still pass,
  * the leader compacts the history they leave, and puts are accepted again. Every node ends up holding
  * exactly the acknowledged writes that were not deleted.

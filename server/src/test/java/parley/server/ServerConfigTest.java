@@ -54,6 +54,12 @@ class ServerConfigTest {
         assertEquals(1_572_864, config.maxRequestBytes());
         assertEquals(false, config.faultInjection(), "fault injection is off unless asked for");
         assertEquals(10_000, config.historyRetentionRevisions(), "history is bounded by default");
+        assertEquals(128L << 20, config.engineSettings().blockCacheBytes());
+        assertEquals(128L << 20, config.engineSettings().memtableBytesMax());
+        assertEquals(32L << 20, config.engineSettings().memtableBytes());
+        List<String> small = new java.util.ArrayList<>(GOOD);
+        small.add("engine-memtable-bytes = 8388608");
+        assertEquals(2L << 20, ServerConfig.parse("n2.conf", small).engineSettings().memtableBytes(), "a quarter of a small budget per memtable");
     }
 
     @Test
@@ -79,6 +85,10 @@ class ServerConfigTest {
                 List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2", "history-retention-revisions = -5"));
         assertError("n.conf:4: quota-backend-bytes: must be positive, got 0",
                 List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2", "quota-backend-bytes = 0"));
+        assertError("n.conf:4: engine-cache-bytes: must be at least 1 MiB (1048576), got 1000",
+                List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2", "engine-cache-bytes = 1000"));
+        assertError("n.conf:4: engine-memtable-bytes: must be at least 4 MiB (4194304), got 1048576",
+                List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2", "engine-memtable-bytes = 1048576"));
         assertError("heartbeat-interval-ms: must be at most a third", List.of("node-id = 1", "data-dir = /x", "member.1 = a:1 a:2",
                 "heartbeat-interval-ms = 500"));
         assertError("client-tls: give both client-tls-cert-file and client-tls-key-file", List.of("node-id = 1", "data-dir = /x",
