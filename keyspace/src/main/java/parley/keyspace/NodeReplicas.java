@@ -166,6 +166,8 @@ public final class NodeReplicas {
     /** The default group's configuration when {@link #followDefaultMembership} last looked. */
     private ClusterConfig defaultConfigSeen;
     private final GroupStorage storage;
+    /** The heap every group's cache of hot keys shares on this node. */
+    private final parley.kv.LiveCacheBudget cacheBudget = new parley.kv.LiveCacheBudget(parley.kv.LiveCacheBudget.NODE_BYTES_DEFAULT);
     private final EnvWrapper envWrapper;
     private final Settings settings;
     private final java.util.function.LongFunction<ReplicaObserver> observers;
@@ -559,7 +561,7 @@ public final class NodeReplicas {
     private KvReplica startGroup(long groupId, RaftStorage groupStorage, ClusterConfig founders) {
         parley.engine.KvEngine engine = storage.openEngine(groupId); // before the host: a failure leaves it untouched
         Env<RaftMessage> env = envWrapper.wrap(groupId, host.open(groupId));
-        KvReplica replica = new KvReplica(env, groupStorage, engine, settings.replica(), founders, settings.raftNodes(),
+        KvReplica replica = new KvReplica(env, groupStorage, engine, cacheBudget, settings.replica(), founders, settings.raftNodes(),
                 settings.leaseClocks(), observers.apply(groupId));
         host.attach(groupId, replica);
         replicas.put(groupId, replica);

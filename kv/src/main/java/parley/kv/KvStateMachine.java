@@ -34,8 +34,13 @@ public final class KvStateMachine {
 
     /** A state machine whose store lives on {@code engine}, which must be empty. */
     public KvStateMachine(KvConfig config, parley.engine.KvEngine engine) {
+        this(config, engine, new LiveCacheBudget(16L << 20));
+    }
+
+    /** A state machine whose store lives on {@code engine}, caching hot keys within a node's shared {@code cacheBudget}. */
+    public KvStateMachine(KvConfig config, parley.engine.KvEngine engine, LiveCacheBudget cacheBudget) {
         this.config = config;
-        this.store = new MvccStore(engine);
+        this.store = new MvccStore(engine, cacheBudget);
         this.applier = new KvApplier(store, leases, config);
         this.watches = new WatchHub(store, config);
     }

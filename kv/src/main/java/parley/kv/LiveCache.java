@@ -8,7 +8,8 @@ import parley.core.Check;
 /**
  * The live versions of recently used keys, and keys recently found absent, kept on the heap so that
  * hot keys are read and overwritten without asking the engine: least recently used first out, bounded
- * by an estimate of the bytes it holds. The store updates it with every commit and clears it when a
+ * by an estimate of the bytes it holds, within a budget shared by every group of the node
+ * ({@link LiveCacheBudget}). The store updates it with every commit and clears it when a
  * snapshot replaces the state, so it never answers with anything the engine would not.
  */
 final class LiveCache {
@@ -17,14 +18,13 @@ final class LiveCache {
     /** Bytes an entry costs beyond its key and value: the map entry, the records and array headers. */
     private static final int ENTRY_OVERHEAD_BYTES = 160;
 
-    private final long bytesMax;
+    private final LiveCacheBudget budget;
     private final LinkedHashMap<Bytes, Mutation> entries = new LinkedHashMap<>(1024, 0.75f, true);
     private long bytes;
 
-    /** @param bytesMax the most bytes held (0: the cache holds nothing) */
-    LiveCache(long bytesMax) {
-        Check.that(bytesMax >= 0, "a cache bound is not negative");
-        this.bytesMax = bytesMax;
+    /** @param budget the heap this cache shares with the other groups' caches of its node */
+    LiveCache(LiveCacheBudget budget) {
+        this.budget = budget;
     }
 
     /** The change that made {@code key}'s live version, {@link #ABSENT}, or null when the cache does not know. */
@@ -32,32 +32,40 @@ final class LiveCache {
         return entries.get(key);
     }
 
-    /** Records the change that made {@code key}'s live version ({@code null}: it has none). */
+    /**
+     * Records the change that made {@code key}'s live version ({@code null}: it has none). When the
+     * budget is spent, this cache's least recently used entries make room; if they cannot, the key is
+     * simply not cached.
+     */
     void put(Bytes key, Mutation live) {
+        remove(key);
         long cost = cost(key, live);
-        if (cost > bytesMax) {
-            remove(key);
-            return;
-        }
-        Mutation previous = entries.put(key, live == null ? ABSENT : live);
-        bytes += cost - (previous == null ? 0 : cost(key, previous == ABSENT ? null : previous));
         Iterator<Map.Entry<Bytes, Mutation>> oldest = entries.entrySet().iterator();
-        while (bytes > bytesMax && oldest.hasNext()) {
+        while (!budget.take(cost)) {
+            if (!oldest.hasNext()) return;
             Map.Entry<Bytes, Mutation> entry = oldest.next();
-            bytes -= cost(entry.getKey(), entry.getValue() == ABSENT ? null : entry.getValue());
+            release(cost(entry.getKey(), entry.getValue()));
             oldest.remove();
         }
-        Check.that(bytes >= 0 && bytes <= bytesMax, "the live cache holds %d bytes within its bound %d", bytes, bytesMax);
+        entries.put(key, live == null ? ABSENT : live);
+        bytes += cost;
     }
 
     void remove(Bytes key) {
         Mutation previous = entries.remove(key);
-        if (previous != null) bytes -= cost(key, previous == ABSENT ? null : previous);
+        if (previous != null) release(cost(key, previous));
     }
 
     void clear() {
+        budget.giveBack(bytes);
         entries.clear();
         bytes = 0;
+    }
+
+    private void release(long cost) {
+        bytes -= cost;
+        budget.giveBack(cost);
+        Check.that(bytes >= 0, "the live cache holds %d bytes, not less than none", bytes);
     }
 
     long bytes() {
@@ -69,6 +77,6 @@ final class LiveCache {
     }
 
     private static long cost(Bytes key, Mutation live) {
-        return ENTRY_OVERHEAD_BYTES + 2L * key.length() + (live == null ? 0 : live.kv().value().length());
+        return ENTRY_OVERHEAD_BYTES + 2L * key.length() + (live == null || live == ABSENT ? 0 : live.kv().value().length());
     }
 }

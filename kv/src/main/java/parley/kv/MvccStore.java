@@ -80,9 +80,6 @@ public final class MvccStore {
     /** The last change of each key the open transaction changed (a put, or a deletion). */
     private final TreeMap<Bytes, Mutation> overlay = new TreeMap<>();
 
-    /** Default bound of the cache of live versions: hot keys are read and overwritten from the heap. */
-    public static final long LIVE_CACHE_BYTES_DEFAULT = 16L << 20;
-
     private final LiveCache cache;
 
     /** A store on an in-memory engine. */
@@ -90,15 +87,15 @@ public final class MvccStore {
         this(new MemoryEngine());
     }
 
-    /** A store on {@code engine}, which must be empty, with the default cache of live versions. */
+    /** A store on {@code engine}, which must be empty, with a cache of live versions of its own (16 MiB). */
     public MvccStore(KvEngine engine) {
-        this(engine, LIVE_CACHE_BYTES_DEFAULT);
+        this(engine, new LiveCacheBudget(16L << 20));
     }
 
-    /** A store on {@code engine}, which must be empty, caching live versions in up to {@code liveCacheBytes} of heap. */
-    public MvccStore(KvEngine engine, long liveCacheBytes) {
+    /** A store on {@code engine}, which must be empty, caching live versions within {@code cacheBudget} (shared by a node's groups). */
+    public MvccStore(KvEngine engine, LiveCacheBudget cacheBudget) {
         this.engine = engine;
-        this.cache = new LiveCache(liveCacheBytes);
+        this.cache = new LiveCache(cacheBudget);
         try (KvEngine.Cursor cursor = engine.scan(new byte[0], null)) {
             Check.that(cursor.next() == null, "a store starts on an empty engine");
         }

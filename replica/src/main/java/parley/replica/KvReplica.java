@@ -153,17 +153,20 @@ public final class KvReplica implements RaftListener, ReplicaHost.Replica<RaftMe
     /** @param leaseClocks makes the leader's lease clock (a planted-bug variant in tests) */
     public KvReplica(Env<RaftMessage> env, RaftStorage storage, ReplicaSettings settings, ClusterConfig founders,
                      RaftNodeFactory raftNodes, LeaseClockFactory leaseClocks, ReplicaObserver observer) {
-        this(env, storage, new parley.engine.MemoryEngine(), settings, founders, raftNodes, leaseClocks, observer);
+        this(env, storage, new parley.engine.MemoryEngine(), new parley.kv.LiveCacheBudget(parley.kv.LiveCacheBudget.NODE_BYTES_DEFAULT),
+                settings, founders, raftNodes, leaseClocks, observer);
     }
 
     /**
      * @param engine      where the group's key-value state lives, empty: it is rebuilt from {@code storage}'s
      *                    snapshot and log at start (a server's RocksDB engine, the simulator's in-memory one)
+     * @param cacheBudget the heap for hot keys that every group of this node shares
      * @param leaseClocks makes the leader's lease clock (a planted-bug variant in tests)
      */
-    public KvReplica(Env<RaftMessage> env, RaftStorage storage, parley.engine.KvEngine engine, ReplicaSettings settings,
-                     ClusterConfig founders, RaftNodeFactory raftNodes, LeaseClockFactory leaseClocks, ReplicaObserver observer) {
-        this.kv = new KvStateMachine(KvConfig.defaults(), engine);
+    public KvReplica(Env<RaftMessage> env, RaftStorage storage, parley.engine.KvEngine engine, parley.kv.LiveCacheBudget cacheBudget,
+                     ReplicaSettings settings, ClusterConfig founders, RaftNodeFactory raftNodes, LeaseClockFactory leaseClocks,
+                     ReplicaObserver observer) {
+        this.kv = new KvStateMachine(KvConfig.defaults(), engine, cacheBudget);
         this.applied = new KvRaftStateMachine(kv);
         Check.that(LEASE_TIMER_ID != RaftNode.ELECTION_TIMER_ID && LEASE_TIMER_ID != RaftNode.HEARTBEAT_TIMER_ID
                 && WATCH_PROGRESS_TIMER_ID != RaftNode.ELECTION_TIMER_ID && WATCH_PROGRESS_TIMER_ID != RaftNode.HEARTBEAT_TIMER_ID
