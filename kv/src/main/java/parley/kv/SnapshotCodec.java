@@ -30,25 +30,29 @@ final class SnapshotCodec {
     record Content(long appliedIndex, long revision, long compactRevision, long leaseIdNext,
             TreeMap<Long, Long> leaseTtls, List<Mutation> changes) {}
 
+    /**
+     * The snapshot's bytes. The buffer is sized once from the store's counters (an upper bound: every
+     * number takes at most 10 bytes, a length at most 5), so a large state is copied once, into the
+     * returned array, instead of through a chain of doubling buffers.
+     */
     static byte[] encode(long appliedIndex, MvccStore store, LeaseTable leases) {
-        WireWriter out = new WireWriter((int) Math.min(1 << 20, 256 + 64 * store.historySize()));
+        long bound = 128 + 20L * leases.ttlsById().size() + store.storedBytes() + CHANGE_OVERHEAD_BYTES_MAX * store.historySize();
+        WireWriter out = new WireWriter((int) Math.min(bound, Integer.MAX_VALUE - 16L));
         for (byte b : MAGIC) {
             out.writeByte(b);
         }
         out.writeByte(FORMAT_VERSION);
         out.writeLong(appliedIndex);
         writeState(out, store, leases);
-        byte[] body = out.toByteArray();
-        CRC32C crc = new CRC32C();
-        crc.update(body);
-        byte[] snapshot = new byte[body.length + 4];
-        System.arraycopy(body, 0, snapshot, 0, body.length);
-        int checksum = (int) crc.getValue();
+        int checksum = out.crc32c();
         for (int i = 0; i < 4; i++) {
-            snapshot[body.length + i] = (byte) (checksum >>> (24 - 8 * i));
+            out.writeByte(checksum >>> (24 - 8 * i));
         }
-        return snapshot;
+        return out.toByteArray();
     }
+
+    /** The most bytes one change adds to a snapshot besides its key and value: six numbers, a type, two lengths. */
+    private static final long CHANGE_OVERHEAD_BYTES_MAX = 6 * 10 + 1 + 2 * 5;
 
     /** The replicated state alone, in the snapshot's layout; also what {@link KvStateMachine#hash} covers. */
     static void writeState(WireWriter out, MvccStore store, LeaseTable leases) {

@@ -63,6 +63,13 @@ final class WireWriter {
         return Arrays.copyOf(buffer, length);
     }
 
+    /** CRC32C of the bytes written so far (a writer that streams to a sink has only its buffer's). */
+    int crc32c() {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(buffer, 0, length);
+        return (int) crc.getValue();
+    }
+
     /** Hands what is still buffered to the sink. */
     void flush() {
         if (sink != null && length > 0) {
