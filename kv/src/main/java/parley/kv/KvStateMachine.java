@@ -22,7 +22,6 @@ public final class KvStateMachine {
     private final LeaseTable leases = new LeaseTable();
     private final KvApplier applier;
     private final WatchHub watches;
-    private long appliedIndex;
 
     public KvStateMachine() {
         this(KvConfig.defaults());
@@ -34,7 +33,7 @@ public final class KvStateMachine {
 
     /** A state machine whose store lives on {@code engine}, which must be empty. */
     public KvStateMachine(KvConfig config, parley.engine.KvEngine engine) {
-        this(config, engine, new LiveCacheBudget(16L << 20));
+        this(config, engine, new LiveCacheBudget(LiveCacheBudget.GROUP_BYTES_DEFAULT));
     }
 
     /** A state machine whose store lives on {@code engine}, caching hot keys within a node's shared {@code cacheBudget}. */
@@ -63,10 +62,9 @@ public final class KvStateMachine {
 
     /** Applies an already decoded command at log {@code index}; see {@link #apply(long, byte[])}. */
     public KvResult apply(long index, KvCommand command) {
-        if (index <= appliedIndex) {
+        if (index <= store.appliedIndex()) {
             return KvResult.Failure.of(store.revision(), KvError.STALE_INDEX);
         }
-        appliedIndex = index;
         store.applying(index);
         KvResult result = applier.apply(command);
         Check.that(result.revision() == store.revision(), "a result reports the revision after its command");
@@ -74,10 +72,10 @@ public final class KvStateMachine {
     }
 
     private KvResult staleOr(long index, KvResult result) {
-        if (index <= appliedIndex) {
+        if (index <= store.appliedIndex()) {
             return KvResult.Failure.of(store.revision(), KvError.STALE_INDEX);
         }
-        appliedIndex = index;
+        store.applying(index);
         return result;
     }
 
@@ -98,7 +96,7 @@ public final class KvStateMachine {
 
     /** The replicated state as bytes: history since the compact revision, leases, counters. */
     public byte[] snapshot() {
-        return SnapshotCodec.encode(appliedIndex, store, leases);
+        return SnapshotCodec.encode(store.appliedIndex(), store, leases);
     }
 
     /**
@@ -115,7 +113,6 @@ public final class KvStateMachine {
                         + " names missing lease " + kv.lease());
             }
         }
-        appliedIndex = content.appliedIndex();
         leases.reset(content.leaseTtls(), content.leaseIdNext(), live);
         store.reset(content.revision(), content.compactRevision(), content.appliedIndex(), content.changes());
     }
@@ -151,7 +148,7 @@ public final class KvStateMachine {
 
     /** The last log index applied (or restored from a snapshot); 0 initially. */
     public long appliedIndex() {
-        return appliedIndex;
+        return store.appliedIndex();
     }
 
     /** Read access to the store (its writing methods are this package's). */

@@ -9,6 +9,8 @@ import parley.core.Check;
  * spent evicts its own least recently used entries first, and if it has none, does not cache.
  */
 public final class LiveCacheBudget {
+    /** A store's own budget when it shares none (tools, tests, a lone state machine). */
+    public static final long GROUP_BYTES_DEFAULT = 16L << 20;
     /** The default for a node: hot keys of all its groups in 64 MiB of heap. */
     public static final long NODE_BYTES_DEFAULT = 64L << 20;
 

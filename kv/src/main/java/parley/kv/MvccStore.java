@@ -82,14 +82,9 @@ public final class MvccStore {
 
     private final LiveCache cache;
 
-    /** A store on an in-memory engine. */
+    /** A store on an in-memory engine, with a cache of live versions of its own. */
     public MvccStore() {
-        this(new MemoryEngine());
-    }
-
-    /** A store on {@code engine}, which must be empty, with a cache of live versions of its own (16 MiB). */
-    public MvccStore(KvEngine engine) {
-        this(engine, new LiveCacheBudget(16L << 20));
+        this(new MemoryEngine(), new LiveCacheBudget(LiveCacheBudget.GROUP_BYTES_DEFAULT));
     }
 
     /** A store on {@code engine}, which must be empty, caching live versions within {@code cacheBudget} (shared by a node's groups). */
@@ -168,7 +163,7 @@ public final class MvccStore {
         return appliedIndex;
     }
 
-    /** Notes the log index being applied; written with the next batch of changes. */
+    /** Notes the log index being applied (the state machine's applied index); written with the next batch of changes. */
     void applying(long index) {
         appliedIndex = index;
     }
@@ -272,9 +267,19 @@ public final class MvccStore {
             this.limit = limit;
         }
 
+        /** Whether the next version found is returned (otherwise it is only counted). */
+        boolean wantsMore() {
+            return limit <= 0 || kvs.size() < limit;
+        }
+
         void add(KeyValue kv) {
             count++;
-            if (limit <= 0 || kvs.size() < limit) kvs.add(kv);
+            if (wantsMore()) kvs.add(kv);
+        }
+
+        /** Counts a version past the limit without it. */
+        void countOnly() {
+            count++;
         }
     }
 
@@ -290,7 +295,8 @@ public final class MvccStore {
                 Bytes storedKey = stored == null ? null : StoreLayout.userKeyOfLive(stored.key());
                 int order = storedKey == null ? 1 : nextPending == null ? -1 : storedKey.compareTo(nextPending.getKey());
                 if (order < 0) {
-                    out.add(StoreLayout.mutation(stored.value()).kv());
+                    if (out.wantsMore()) out.add(StoreLayout.mutation(stored.value()).kv());
+                    else out.countOnly(); // past the limit: counted, not decoded
                     stored = cursor.next();
                 } else {
                     if (nextPending.getValue().isPut()) out.add(nextPending.getValue().kv());
@@ -305,26 +311,28 @@ public final class MvccStore {
     private void rangeAt(KeyRange range, long atRevision, SliceBuilder out) {
         byte[] from = StoreLayout.keyIndexRangeBound(range.key());
         byte[] to = range.isUnbounded() ? StoreLayout.after(StoreLayout.BY_KEY) : StoreLayout.keyIndexRangeBound(range.rangeEnd());
-        List<Revision> found = new ArrayList<>();
-        try (KvEngine.Cursor cursor = engine.scan(from, to)) {
+        try (KvEngine.Cursor cursor = engine.scan(from, to)) { // reads while it is open are allowed, writes are not
             byte[] keyPart = null;
             Revision best = null;
             for (KvEngine.Entry e = cursor.next(); e != null; e = cursor.next()) {
                 int length = StoreLayout.keyPartLength(e.key());
                 if (keyPart == null || !java.util.Arrays.equals(keyPart, 0, keyPart.length, e.key(), 0, length)) {
-                    if (best != null) found.add(best);
+                    addLiveAt(best, out);
                     keyPart = java.util.Arrays.copyOf(e.key(), length);
                     best = null;
                 }
                 Revision at = StoreLayout.revisionOfKeyIndexEntry(e.key());
                 if (at.main() <= atRevision) best = at;
             }
-            if (best != null) found.add(best);
+            addLiveAt(best, out);
         }
-        for (Revision at : found) {
-            KeyValue kv = change(at).liveValue();
-            if (kv != null) out.add(kv);
-        }
+    }
+
+    /** Adds the version made by the change at {@code at} (null: the key did not exist yet) unless it was a deletion. */
+    private void addLiveAt(Revision at, SliceBuilder out) {
+        if (at == null) return;
+        KeyValue kv = change(at).liveValue();
+        if (kv != null) out.add(kv);
     }
 
     /** Some versions of a range, and how many the range held in total. */
